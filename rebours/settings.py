@@ -64,8 +64,6 @@ INSTALLED_APPS = [
     "rebours.proposals",
     "rebours.review",
     "rebours.selection",
-    "rebours.recruitment",
-    "rebours.booklet",
     "rebours.exchange",
     "rebours.api",
 ]
@@ -153,6 +151,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 # Static files are served from the apps' folders without a collectstatic step; a reverse proxy
 # in front may serve STATIC_ROOT after `rebours manage collectstatic` (see docs/deployment.md).
 WHITENOISE_USE_FINDERS = True

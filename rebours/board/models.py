@@ -10,7 +10,7 @@ NOTE_MAX_LENGTH = 2000
 
 class Cluster(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="clusters")
-    name = models.CharField(_("name"), max_length=200)
+    name = models.TextField(_("name"))
     position = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -37,6 +37,9 @@ class Note(models.Model):
     cluster = models.ForeignKey(
         Cluster, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes"
     )
+    # Dots counted in an imported document carry no voter: they are kept as a count.
+    # None means the document said nothing, which the export must reproduce.
+    imported_dots = models.PositiveIntegerField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -54,12 +57,10 @@ class Note(models.Model):
 
 
 class Dot(models.Model):
-    """One dot on a note. Dots imported from a document have no voter; live dots have one."""
+    """One dot placed on a note by one person during the day (budget enforced by the actions)."""
 
     note = models.ForeignKey(Note, on_delete=models.CASCADE, related_name="dots")
-    voter = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="dots"
-    )
+    voter = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="dots")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -71,6 +71,10 @@ class Proposal(models.Model):
         """"a / Cantine REAL" as the seed numbers proposals within their theme."""
         return f"{self.letter} / {self.title}" if self.letter else self.title
 
+    def image_available(self) -> bool:
+        """Whether the image file is really in storage (a .json import names images it lacks)."""
+        return bool(self.image.name) and self.image.storage.exists(self.image.name)
+
     def pathway_backwards(self) -> list[dict]:
         """Milestones read from the horizon back to today, as the method asks."""
         return sorted(self.pathway or [], key=lambda m: m.get("year", 0), reverse=True)

@@ -22,7 +22,7 @@ class Selection(models.Model):
 class Ballot(models.Model):
     selection = models.ForeignKey(Selection, on_delete=models.CASCADE, related_name="ballots")
     voter = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="ballots")
-    college = models.CharField(_("college"), max_length=100, blank=True)
+    college = models.TextField(_("college"), blank=True)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

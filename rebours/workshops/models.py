@@ -46,7 +46,7 @@ class Person(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="people")
     key = models.CharField(max_length=KEY_MAX)
     position = models.PositiveIntegerField(default=0)
-    display_name = models.CharField(_("display name"), max_length=200)
+    display_name = models.TextField(_("display name"))
     roles = models.JSONField(_("roles"), default=list, blank=True)
     organisation = models.TextField(_("organisation"), blank=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
@@ -150,6 +150,13 @@ class Theme(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    PALETTES = 9
+
+    @property
+    def palette(self) -> int:
+        """Which of the nine theme colours the pages use for this theme."""
+        return self.position % self.PALETTES
 
 
 class ThemeRole(models.TextChoices):

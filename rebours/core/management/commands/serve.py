@@ -1,0 +1,43 @@
+import os
+
+import uvicorn
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Serve whatever the database holds over HTTP and websockets (ASGI, uvicorn)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--workers", type=int, default=1,
+            help="ASGI worker processes; more than one needs REDIS_URL so that live events "
+            "reach clients of every process",
+        )
+        parser.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+
+    def handle(self, *args, host, port, workers, no_migrate, **options):
+        from django.conf import settings
+
+        if workers < 1:
+            raise CommandError("--workers must be at least 1")
+        if workers > 1 and not settings.REDIS_URL:
+            raise CommandError(
+                "--workers above 1 needs REDIS_URL: without Redis, each process would only "
+                "see its own live events"
+            )
+        if not no_migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        self.stdout.write(f"Rebours at http://{host}:{port}/ (Ctrl-C to stop)")
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rebours.settings")
+        uvicorn.run(
+            "rebours.asgi:application",
+            host=host,
+            port=port,
+            workers=workers,
+            lifespan="off",
+            log_level=os.environ.get("LOG_LEVEL", "warning").lower(),
+            timeout_graceful_shutdown=5,
+        )

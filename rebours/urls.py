@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.i18n import set_language
+from django.views.static import serve as serve_static
+
+urlpatterns = [
+    path("", include("rebours.workshops.urls")),
+    path("", include("rebours.proposals.urls")),
+    path("api/v1/", include("rebours.api.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    # Uploaded media. Behind a reverse proxy, let the proxy serve /media/ from MEDIA_ROOT.
+    re_path(r"^media/(?P<path>.*)$", serve_static, {"document_root": settings.MEDIA_ROOT}),
+]
