@@ -51,9 +51,14 @@ test: system-deps venv lint ## Run the whole test suite (installs what it needs,
 test-fast: venv ## Unit tests only, no browser
 	$(BIN)/python -m pytest -m "not browser" -n 2 $(PYTEST_OPTS)
 
-messages: venv ## Extract the French catalogue, then compile it
-	cd rebours && ../$(BIN)/python -m django makemessages -l fr --ignore '.venv*' --settings=rebours.settings --no-obsolete
-	cd rebours && ../$(BIN)/python -m django compilemessages -l fr --ignore '.venv*' --settings=rebours.settings
+messages: venv ## Refresh each app's French catalogue (rebours/<app>/locale), then compile them
+	@for app in rebours/*/; do \
+	  if ls $$app/templates $$app/*.py >/dev/null 2>&1 && grep -rqlE "translate|gettext|_\(" $$app --include=*.py --include=*.html --include=*.txt; then \
+	    mkdir -p $$app/locale; \
+	    (cd $$app && REBOURS_DATA_DIR=$$(mktemp -d) DJANGO_SETTINGS_MODULE=rebours.settings PYTHONPATH=$(CURDIR) $(CURDIR)/$(BIN)/django-admin makemessages -l fr --no-obsolete --ignore 'migrations' >/dev/null) || exit 1; \
+	  fi; \
+	done
+	@for po in rebours/*/locale/fr/LC_MESSAGES/django.po; do msgfmt --check-format -o $${po%.po}.mo $$po || exit 1; done
 
 format: venv ## Format and fix what ruff can
 	$(BIN)/ruff format .
