@@ -116,6 +116,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         event = message["event"]
         stream = event["stream"]
         cursor = self.cursors.get(stream)
+        if cursor is not None and event["seq"] is None:
+            await self.send_json(event)  # passing news (presence): not numbered, not replayed
+            return
         if cursor is None or event["seq"] <= cursor:
             return  # not subscribed, or already delivered by the catch-up
         if event["seq"] == cursor + 1:

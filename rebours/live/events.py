@@ -41,6 +41,15 @@ def publish(stream: str, kind: str, payload: dict[str, Any]) -> Event:
     return event
 
 
+def announce(stream: str, kind: str, payload: dict[str, Any]) -> None:
+    """Broadcast something passing (who is typing where) without storing it: no number, no replay.
+
+    Inside a transaction it waits for the commit like `publish`; outside, it leaves at once.
+    """
+    message = {"type": "event", "stream": stream, "seq": None, "kind": kind, "payload": payload}
+    transaction.on_commit(lambda: broadcast(stream, message))
+
+
 def broadcast(stream: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:

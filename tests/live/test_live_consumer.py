@@ -184,3 +184,16 @@ async def test_rolled_back_changes_are_never_announced():
     assert await client.receive_nothing(timeout=0.3)
     assert await database_sync_to_async(events_after)("test:1", 0) == []
     await client.disconnect()
+
+
+async def test_passing_news_reaches_subscribers_without_a_number():
+    from rebours.live.events import announce
+
+    client = await connect()
+    await subscribe(client, {"test:1": 0})
+    await frames_until_subscribed(client)
+    await database_sync_to_async(announce)("test:1", "presence", {"who": "Ana", "field": "summary"})
+    frame = await client.receive_json_from(timeout=5)
+    assert frame["seq"] is None and frame["kind"] == "presence"
+    assert await database_sync_to_async(events_after)("test:1", 0) == []
+    await client.disconnect()

@@ -51,6 +51,7 @@ export class LiveClient {
 
   deliver(event) {
     const cursor = this.cursors[event.stream];
+    if (event.seq === null) { if (cursor !== undefined) this.onEvent(event); return; } // passing news
     if (cursor === undefined || event.seq <= cursor) return; // not ours, or already seen
     if (event.seq > cursor + 1) {
       // A hole: fetch what is missing from the log, in order, then carry on.
