@@ -5,7 +5,6 @@ from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 
 
-
 def websocket_urlpatterns() -> list:
     from rebours.live.routing import websocket_urlpatterns as live
 

@@ -43,7 +43,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def encode_json(cls, content: Any) -> str:
         return json.dumps(content, ensure_ascii=False)
 
-    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None, **kw) -> None:
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kw
+    ) -> None:
         # Malformed frames get an error and the connection stays open.
         if text_data is None:
             await self.error("frames must be JSON text")
@@ -89,7 +91,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.error(f"at most {MAX_STREAMS} streams per connection")
             return
         for stream, seen in streams.items():
-            if not isinstance(stream, str) or not isinstance(seen, int) or isinstance(seen, bool) or seen < 0:
+            if (
+                not isinstance(stream, str)
+                or not isinstance(seen, int)
+                or isinstance(seen, bool)
+                or seen < 0
+            ):
                 await self.error(f"bad subscription {stream!r}: {seen!r}")
                 continue
             allowed = await database_sync_to_async(registry.can_read)(self.viewer(), stream)
@@ -101,7 +108,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group_name(stream), self.channel_name)
             self.cursors[stream] = seen
             await self.catch_up(stream)
-            await self.send_json({"type": "subscribed", "stream": stream, "last_seq": self.cursors[stream]})
+            await self.send_json(
+                {"type": "subscribed", "stream": stream, "last_seq": self.cursors[stream]}
+            )
 
     async def catch_up(self, stream: str) -> None:
         while True:

@@ -55,7 +55,9 @@ def broadcast(stream: str, message: dict[str, Any]) -> None:
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(group_name(stream), {"type": "live.event", "event": message})
+        async_to_sync(layer.group_send)(
+            group_name(stream), {"type": "live.event", "event": message}
+        )
     except Exception:
         # The event is stored: clients that miss the broadcast catch up from the log.
         logger.exception("broadcast of %s #%s failed", stream, message.get("seq"))

@@ -29,6 +29,9 @@ class Event(models.Model):
             models.UniqueConstraint(fields=["stream", "seq"], name="event_seq_unique"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.stream_id} #{self.seq} {self.kind}"
+
     def as_message(self) -> dict:
         return {
             "type": "event",

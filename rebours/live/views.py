@@ -24,11 +24,17 @@ def events(request: HttpRequest) -> JsonResponse:
     for item in wanted:
         stream, _, seen = item.rpartition(":")
         if not stream or not seen.isdigit():
-            return JsonResponse({"error": f"bad 'since' value {item!r}: use STREAM:NUMBER"}, status=400)
+            return JsonResponse(
+                {"error": f"bad 'since' value {item!r}: use STREAM:NUMBER"}, status=400
+            )
         if not registry.can_read(viewer, stream):
             return JsonResponse({"error": f"you may not follow {stream!r}"}, status=403)
         found = events_after(stream, int(seen), limit=REPLAY_LIMIT)
-        result[stream] = {"events": found, "last_seq": last_seq(stream), "more": len(found) == REPLAY_LIMIT}
+        result[stream] = {
+            "events": found,
+            "last_seq": last_seq(stream),
+            "more": len(found) == REPLAY_LIMIT,
+        }
     return JsonResponse({"streams": result}, json_dumps_params={"ensure_ascii": False})
 
 

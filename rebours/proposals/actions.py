@@ -152,7 +152,9 @@ def do_create_proposal(
     fields: dict[str, Any] | None = None,
 ) -> Proposal:
     """A new proposal sheet in `theme`, at version 1, announced on the theme's board."""
-    cleaned = check_changes({"title": title, **(fields or {})}, horizon_year=theme.workshop.horizon_year)
+    cleaned = check_changes(
+        {"title": title, **(fields or {})}, horizon_year=theme.workshop.horizon_year
+    )
     with transaction.atomic():
         theme = Theme.objects.select_for_update().select_related("workshop").get(pk=theme.pk)
         proposal = Proposal(
@@ -170,7 +172,12 @@ def do_create_proposal(
         publish(
             f"board:{theme.pk}",
             "proposal.created",
-            {"id": proposal.pk, "key": proposal.key, "title": proposal.title, "letter": proposal.letter},
+            {
+                "id": proposal.pk,
+                "key": proposal.key,
+                "title": proposal.title,
+                "letter": proposal.letter,
+            },
         )
     return proposal
 
@@ -181,7 +188,11 @@ def do_update_proposal(
     """Apply `changes` if nobody saved since `base_version`; otherwise raise ProposalConflict."""
     cleaned = check_changes(changes, horizon_year=proposal.workshop.horizon_year)
     with transaction.atomic():
-        current = Proposal.objects.select_for_update().select_related("theme", "workshop").get(pk=proposal.pk)
+        current = (
+            Proposal.objects.select_for_update()
+            .select_related("theme", "workshop")
+            .get(pk=proposal.pk)
+        )
         if current.version != base_version:
             raise ProposalConflict(current=snapshot(current), base_version=base_version)
         for field, value in cleaned.items():

@@ -51,7 +51,10 @@ class Person(models.Model):
     organisation = models.TextField(_("organisation"), blank=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="workshop_people",
     )
 
@@ -181,6 +184,9 @@ class ThemeMembership(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person} ({self.role}) in {self.theme}"
+
 
 class LessonKind(models.TextChoices):
     WORKED = "worked", _("what worked")
@@ -197,6 +203,9 @@ class Lesson(models.Model):
 
     class Meta:
         ordering = ["kind", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 class Contact(models.Model):

@@ -10,14 +10,13 @@ User = AbstractBaseUser | AnonymousUser
 
 
 def is_organiser(user: User, workshop: Workshop) -> bool:
-    """Staff organise every workshop; an account linked to a workshop organiser organises that one."""
+    """Staff organise every workshop; an account linked to an organiser there organises that one."""
     if not user.is_authenticated:
         return False
     if getattr(user, "is_staff", False):
         return True
     return any(
-        Role.ORGANISER in (person.roles or [])
-        for person in workshop.people.filter(user=user)
+        Role.ORGANISER in (person.roles or []) for person in workshop.people.filter(user_id=user.pk)
     )
 
 
@@ -38,7 +37,7 @@ def current_person(user: User, session: Any, workshop: Workshop) -> Person | Non
     account is known only through it, and only for the workshop they joined.
     """
     if user is not None and user.is_authenticated:
-        person = workshop.people.filter(user=user).first()
+        person = workshop.people.filter(user_id=user.pk).first()
         if person is not None:
             return person
     person_id = session.get(participant_session_key(workshop)) if session is not None else None

@@ -21,14 +21,18 @@ PAGES = [
 @pytest.fixture
 def in_language(page, demo_server):
     def switch(language: str):
-        page.context.add_cookies([{"name": "django_language", "value": language, "url": demo_server.url}])
+        page.context.add_cookies(
+            [{"name": "django_language", "value": language, "url": demo_server.url}]
+        )
 
     return switch
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
 @pytest.mark.parametrize(("name", "path"), PAGES, ids=[p[0] for p in PAGES])
-def test_page_in_both_languages(page, demo_server, in_language, shoot, dialogs, name, path, language):
+def test_page_in_both_languages(
+    page, demo_server, in_language, shoot, dialogs, name, path, language
+):
     in_language(language)
     errors: list[str] = []
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))

@@ -35,7 +35,9 @@ def say(text, stream="test:1"):
 
 
 async def connect():
-    communicator = WebsocketCommunicator(application, "/ws/live/", headers=[(b"host", b"localhost")])
+    communicator = WebsocketCommunicator(
+        application, "/ws/live/", headers=[(b"host", b"localhost")]
+    )
     connected, _ = await communicator.connect()
     assert connected
     hello = await communicator.receive_json_from()
@@ -85,7 +87,11 @@ async def test_reconnect_gets_exactly_what_it_missed():
     again = await connect()
     await subscribe(again, {"test:1": 1})
     replayed, _ = await frames_until_subscribed(again)
-    assert [(f["seq"], f["payload"]["text"]) for f in replayed] == [(2, "two"), (3, "three"), (4, "four")]
+    assert [(f["seq"], f["payload"]["text"]) for f in replayed] == [
+        (2, "two"),
+        (3, "three"),
+        (4, "four"),
+    ]
     await say("five")
     assert (await again.receive_json_from(timeout=5))["seq"] == 5
     assert await again.receive_nothing(timeout=0.3)
@@ -101,7 +107,9 @@ async def test_swapped_broadcasts_are_delivered_in_order_once(monkeypatch):
 
     # Hold the next two broadcasts back, then send them swapped, plus a stale duplicate.
     held = []
-    monkeypatch.setattr("rebours.live.events.broadcast", lambda stream, message: held.append(message))
+    monkeypatch.setattr(
+        "rebours.live.events.broadcast", lambda stream, message: held.append(message)
+    )
     await say("deux")
     await say("trois")
     layer = get_channel_layer()
@@ -145,7 +153,9 @@ async def test_commands_are_acknowledged_and_published():
     client = await connect()
     await subscribe(client, {"test:1": 0})
     await frames_until_subscribed(client)
-    await client.send_json_to({"type": "command", "id": "c1", "name": "test.echo", "data": {"text": "salut"}})
+    await client.send_json_to(
+        {"type": "command", "id": "c1", "name": "test.echo", "data": {"text": "salut"}}
+    )
     frames = [await client.receive_json_from(timeout=5), await client.receive_json_from(timeout=5)]
     kinds = sorted(f["type"] for f in frames)
     assert kinds == ["ack", "event"]
@@ -158,11 +168,15 @@ async def test_a_flood_is_throttled_without_hurting_others():
     flooder = await connect()
     calm = await connect()
     for i in range(60):
-        await flooder.send_json_to({"type": "command", "id": i, "name": "test.echo", "data": {"text": str(i)}})
+        await flooder.send_json_to(
+            {"type": "command", "id": i, "name": "test.echo", "data": {"text": str(i)}}
+        )
     answers = [await flooder.receive_json_from(timeout=5) for _ in range(60)]
     throttled = [a for a in answers if a.get("code") == "throttled"]
     assert 0 < len(throttled) < 60
-    await calm.send_json_to({"type": "command", "id": "ok", "name": "test.echo", "data": {"text": "calme"}})
+    await calm.send_json_to(
+        {"type": "command", "id": "ok", "name": "test.echo", "data": {"text": "calme"}}
+    )
     answer = await calm.receive_json_from(timeout=5)
     assert answer["type"] == "ack"
     await flooder.disconnect()

@@ -39,10 +39,15 @@ def test_forbidden_and_malformed(client):
 
 
 def test_command_over_http(client):
-    response = client.post("/live/command", json.dumps({"name": "test.echo", "data": {"text": "é"}}),
-                           content_type="application/json")
+    response = client.post(
+        "/live/command",
+        json.dumps({"name": "test.echo", "data": {"text": "é"}}),
+        content_type="application/json",
+    )
     assert response.json() == {"result": {"seq": 1}}
     bad = client.post("/live/command", "{not json", content_type="application/json")
     assert bad.status_code == 400
-    unknown = client.post("/live/command", json.dumps({"name": "x", "data": {}}), content_type="application/json")
+    unknown = client.post(
+        "/live/command", json.dumps({"name": "x", "data": {}}), content_type="application/json"
+    )
     assert unknown.status_code == 400 and "unknown command" in unknown.json()["error"]

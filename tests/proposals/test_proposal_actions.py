@@ -42,7 +42,8 @@ def test_update_bumps_the_version_and_announces_it(theme):
     assert updated.version == 2
     assert updated.summary == hostile("résumé")
     assert events_after(f"proposal:{proposal.pk}", 0)[0]["payload"] == {
-        "version": 2, "fields": ["pathway", "summary"],
+        "version": 2,
+        "fields": ["pathway", "summary"],
     }
 
 

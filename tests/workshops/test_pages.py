@@ -81,7 +81,7 @@ def test_the_pathway_is_drawn_from_today_to_the_horizon(client, workshop):
     html = client.get(reverse("proposals:detail", args=[workshop.slug, "p-1"])).content.decode()
     assert "<svg" in html and "timeline" in html
     # held on 2026, horizon 2050, milestones listed backwards from the horizon
-    listing = html[html.index('class="milestones"'):]
+    listing = html[html.index('class="milestones"') :]
     assert listing.index("2050") < listing.index("2030") < listing.index("2027")
 
 
@@ -100,7 +100,13 @@ def test_safe_url_filter():
 
     assert safe_url("https://example.org/a") == "https://example.org/a"
     assert safe_url("www.example.org") == "https://www.example.org"
-    for bad in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "file:///etc/passwd", " "):
+    for bad in (
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        " ",
+    ):
         assert safe_url(bad) == ""
 
 
