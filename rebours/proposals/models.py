@@ -74,7 +74,7 @@ class Proposal(models.Model):
     def image_available(self) -> bool:
         """Whether the image file is really in storage (a .json import names images it lacks)."""
         name = self.image.name
-        return bool(name) and self.image.storage.exists(name)
+        return name is not None and name != "" and self.image.storage.exists(name)
 
     def pathway_backwards(self) -> list[dict]:
         """Milestones read from the horizon back to today, as the method asks."""
