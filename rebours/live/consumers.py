@@ -4,12 +4,14 @@ and in order, and send commands that the apps' actions carry out.
 Frames, client to server (JSON objects):
   {"type": "subscribe", "streams": {"board:12": 40, "workshop:3": 0}}   resume after seq 40…
   {"type": "command", "id": "c7", "name": "note.create", "data": {...}}
-  {"type": "ping"}
+  {"type": "ping", "client_time": 1700000000.001}
 Server to client:
   {"type": "hello", "server_time": 1700000000.123}                       for clock offsets
+  {"type": "pong", "server_time": …, "client_time": …}                  echoes the ping's time
   {"type": "subscribed", "stream": "board:12", "last_seq": 57}
   {"type": "event", "stream": "board:12", "seq": 41, "kind": "...", "payload": {...}}
   {"type": "ack", "id": "c7", "result": {...}}   or   {"type": "error", "id": "c7", "message": "…"}
+  {"type": "error", "code": "revoked", "stream": "board:12", …}           access withdrawn
 """
 
 import json
@@ -21,6 +23,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
 from rebours.live import registry
 from rebours.live.events import events_after, group_name
+from rebours.live.languages import language_from_scope
 from rebours.live.throttle import TokenBucket
 
 MAX_FRAME = 16 * 1024
@@ -32,6 +35,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         # Last sequence number delivered, per subscribed stream.
         self.cursors: dict[str, int] = {}
         self.bucket = TokenBucket(rate=5, burst=20)
+        self.language = language_from_scope(self.scope)
         await self.accept()
         await self.send_json({"type": "hello", "server_time": time.time()})
 
@@ -70,20 +74,32 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "command":
             await self.command(content)
         elif kind == "ping":
-            await self.send_json({"type": "pong", "server_time": time.time()})
+            pong: dict[str, Any] = {"type": "pong", "server_time": time.time()}
+            if isinstance(content.get("client_time"), int | float):
+                pong["client_time"] = content["client_time"]
+            await self.send_json(pong)
         else:
             await self.error(f"unknown frame type {kind!r}")
 
-    async def error(self, message: str, *, ident: Any = None, code: str = "invalid") -> None:
-        frame: dict[str, Any] = {"type": "error", "code": code, "message": message}
+    async def error(
+        self, message: str, *, ident: Any = None, code: str = "invalid", **extra: Any
+    ) -> None:
+        frame: dict[str, Any] = {"type": "error", "code": code, "message": message, **extra}
         if ident is not None:
             frame["id"] = ident
         await self.send_json(frame)
 
     def viewer(self) -> registry.Viewer:
-        return registry.Viewer(user=self.scope.get("user"), session=self.scope.get("session") or {})
+        return registry.Viewer(
+            user=self.scope.get("user"),
+            session=self.scope.get("session") or {},
+            language=self.language,
+        )
 
     async def subscribe(self, streams: Any) -> None:
+        if not self.bucket.take():
+            await self.error("too many messages: slow down", code="throttled")
+            return
         if not isinstance(streams, dict) or not streams:
             await self.error('"streams" must map stream names to the last number seen')
             return
@@ -122,20 +138,36 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 return
 
     async def live_event(self, message: dict[str, Any]) -> None:
-        event = message["event"]
-        stream = event["stream"]
+        # A broadcast carries the frame already encoded (one json.dumps per event, not per screen)
+        # with its stream and number beside it; a bare {"event": …} is accepted too.
+        event = message.get("event") or {}
+        stream = message.get("stream", event.get("stream"))
+        seq = message["seq"] if "seq" in message else event.get("seq")
+        text = message.get("text")
         cursor = self.cursors.get(stream)
-        if cursor is not None and event["seq"] is None:
-            await self.send_json(event)  # passing news (presence): not numbered, not replayed
+        if cursor is not None and seq is None:
+            # Passing news (presence): not numbered, not replayed.
+            await (self.send(text_data=text) if text else self.send_json(event))
             return
-        if cursor is None or event["seq"] <= cursor:
+        if cursor is None or seq <= cursor:
             return  # not subscribed, or already delivered by the catch-up
-        if event["seq"] == cursor + 1:
-            await self.send_json(event)
-            self.cursors[stream] = event["seq"]
+        if seq == cursor + 1:
+            await (self.send(text_data=text) if text else self.send_json(event))
+            self.cursors[stream] = seq
         else:
             # Broadcasts of two quick commits can arrive swapped: fill the gap from the log.
             await self.catch_up(stream)
+
+    async def live_recheck(self, message: dict[str, Any]) -> None:
+        """Someone's access changed (a participant was removed): stop what may no longer be read."""
+        stream = message["stream"]
+        if stream not in self.cursors:
+            return
+        if await database_sync_to_async(registry.can_read)(self.viewer(), stream):
+            return
+        del self.cursors[stream]
+        await self.channel_layer.group_discard(group_name(stream), self.channel_name)
+        await self.error(f"you may no longer follow {stream!r}", code="revoked", stream=stream)
 
     async def command(self, content: dict[str, Any]) -> None:
         ident = content.get("id")
@@ -150,6 +182,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         try:
             result = await database_sync_to_async(registry.run_command)(self.viewer(), name, data)
         except registry.CommandRefused as refused:
-            await self.error(refused.message, ident=ident, code=refused.code)
+            extra = {"data": refused.data} if refused.data is not None else {}
+            await self.error(refused.message, ident=ident, code=refused.code, **extra)
             return
         await self.send_json({"type": "ack", "id": ident, "result": result})

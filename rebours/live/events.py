@@ -7,6 +7,7 @@ websocket group is registered with `on_commit`: a change that is rolled back is 
 and a change that is announced is always in the database for a client that catches up.
 """
 
+import json
 import logging
 from typing import Any
 
@@ -50,13 +51,34 @@ def announce(stream: str, kind: str, payload: dict[str, Any]) -> None:
     transaction.on_commit(lambda: broadcast(stream, message))
 
 
+def recheck(stream: str) -> None:
+    """Ask every connection following `stream` to check again that it still may (after someone
+    was removed): those that may not are unsubscribed. Sent once the transaction commits."""
+
+    def send() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        try:
+            async_to_sync(layer.group_send)(
+                group_name(stream), {"type": "live.recheck", "stream": stream}
+            )
+        except Exception:
+            logger.exception("recheck of %s failed", stream)
+
+    transaction.on_commit(send)
+
+
 def broadcast(stream: str, message: dict[str, Any]) -> None:
     layer = get_channel_layer()
     if layer is None:
         return
+    # Encoded once here rather than once per screen by each consumer.
+    text = json.dumps(message, ensure_ascii=False)
     try:
         async_to_sync(layer.group_send)(
-            group_name(stream), {"type": "live.event", "event": message}
+            group_name(stream),
+            {"type": "live.event", "stream": stream, "seq": message["seq"], "text": text},
         )
     except Exception:
         # The event is stored: clients that miss the broadcast catch up from the log.

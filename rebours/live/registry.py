@@ -9,24 +9,34 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.utils import translation
 
 
 @dataclass
 class Viewer:
-    """Who is at the other end of a connection: an account (maybe anonymous) and their session."""
+    """Who is at the other end of a connection: an account (maybe anonymous), their session, and
+    the language their refusals should be written in."""
 
     user: AbstractBaseUser | AnonymousUser
     session: Mapping[str, Any] = field(default_factory=dict)
+    language: str = ""
 
 
 class CommandRefused(Exception):
-    """A command the server will not carry out; the message is shown to that client only."""
+    """A command the server will not carry out; the message is shown to that client only.
 
-    def __init__(self, message: str, *, code: str = "refused") -> None:
+    `data` may carry what the client needs to recover (the current version after a conflict).
+    """
+
+    def __init__(
+        self, message: str, *, code: str = "refused", data: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.data = data
 
 
 StreamReader = Callable[[Viewer, str], bool]
@@ -58,7 +68,8 @@ def run_command(viewer: Viewer, name: str, data: dict[str, Any]) -> dict[str, An
     handler = _commands.get(name)
     if handler is None:
         raise CommandRefused(f"unknown command {name!r}", code="unknown")
-    return handler(viewer, data) or {}
+    with translation.override(viewer.language or settings.LANGUAGE_CODE):
+        return handler(viewer, data) or {}
 
 
 def known_commands() -> list[str]:

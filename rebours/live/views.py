@@ -1,18 +1,21 @@
 """The same event streams over plain HTTP, for clients that cannot keep a websocket open."""
 
 import json
+import time
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
 
-from rebours.live import registry
+from rebours.live import registry, throttle
 from rebours.live.events import REPLAY_LIMIT, events_after, last_seq
 
 MAX_STREAMS = 64
 
 
 def _viewer(request: HttpRequest) -> registry.Viewer:
-    return registry.Viewer(user=request.user, session=request.session)
+    return registry.Viewer(
+        user=request.user, session=request.session, language=getattr(request, "LANGUAGE_CODE", "")
+    )
 
 
 @require_GET
@@ -28,14 +31,18 @@ def events(request: HttpRequest) -> JsonResponse:
                 {"error": f"bad 'since' value {item!r}: use STREAM:NUMBER"}, status=400
             )
         if not registry.can_read(viewer, stream):
-            return JsonResponse({"error": f"you may not follow {stream!r}"}, status=403)
+            return JsonResponse(
+                {"error": f"you may not follow {stream!r}", "stream": stream}, status=403
+            )
         found = events_after(stream, int(seen), limit=REPLAY_LIMIT)
         result[stream] = {
             "events": found,
             "last_seq": last_seq(stream),
             "more": len(found) == REPLAY_LIMIT,
         }
-    return JsonResponse({"streams": result}, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        {"streams": result, "server_time": time.time()}, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 @require_POST
@@ -50,8 +57,15 @@ def command(request: HttpRequest) -> JsonResponse:
     data = content.get("data", {})
     if not isinstance(data, dict):
         return JsonResponse({"error": '"data" must be an object'}, status=400)
+    if not throttle.allow_http_command(request):
+        return JsonResponse(
+            {"error": "too many messages: slow down", "code": "throttled"}, status=429
+        )
     try:
         result = registry.run_command(_viewer(request), content["name"], data)
     except registry.CommandRefused as refused:
-        return JsonResponse({"error": refused.message, "code": refused.code}, status=400)
+        body = {"error": refused.message, "code": refused.code}
+        if refused.data is not None:
+            body["data"] = refused.data
+        return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
     return JsonResponse({"result": result}, json_dumps_params={"ensure_ascii": False})

@@ -5,10 +5,17 @@
 //   const live = new LiveClient({streams: {"board:12": 0}, onEvent, onStatus});
 //   live.start();
 //   await live.command("note.create", {text: "…"});
+//   live.serverNow()   // the server's clock, in seconds, for timers every screen agrees on
+//
+// The server's clock is estimated the way NTP does it: each ping carries the local time, the pong
+// carries the server's; the offset is the server's time plus half the round trip minus the local
+// time at arrival, and the sample with the shortest round trip (the least queued) wins.
 
 const RECONNECT_MAX_MS = 15000;
 const POLL_MS = 2000;
 const COMMAND_TIMEOUT_MS = 15000;
+const PING_MS = 20000;
+const CLOCK_SAMPLES = 8;
 
 function csrfToken() {
   const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
@@ -16,11 +23,13 @@ function csrfToken() {
 }
 
 export class LiveClient {
-  constructor({streams, onEvent, onStatus = () => {}, onHello = () => {}, socketUrl, eventsUrl = "/live/events", commandUrl = "/live/command", forcePolling = false}) {
+  constructor({streams, onEvent, onStatus = () => {}, onHello = () => {}, onRevoked = () => {}, socketUrl, eventsUrl = "/live/events", commandUrl = "/live/command", forcePolling = false}) {
     this.cursors = {...streams};
     this.onEvent = onEvent;
     this.onStatus = onStatus;
     this.onHello = onHello;
+    this.onRevoked = onRevoked;
+    this.clockSamples = []; // [round trip, offset] pairs, most recent last
     const scheme = location.protocol === "https:" ? "wss" : "ws";
     this.socketUrl = socketUrl || `${scheme}://${location.host}/ws/live/`;
     this.eventsUrl = eventsUrl;
@@ -43,10 +52,25 @@ export class LiveClient {
     this.stopped = true;
     if (this.socket) this.socket.close();
     clearTimeout(this.pollTimer);
+    clearInterval(this.pingTimer);
   }
 
   serverNow() {
     return Date.now() / 1000 + this.clockOffset;
+  }
+
+  clockSample(serverTime, sentAt, receivedAt) {
+    const roundTrip = Math.max(0, receivedAt - sentAt);
+    this.clockSamples.push([roundTrip, serverTime + roundTrip / 2 - receivedAt]);
+    if (this.clockSamples.length > CLOCK_SAMPLES) this.clockSamples.shift();
+    const best = this.clockSamples.reduce((a, b) => (b[0] < a[0] ? b : a));
+    this.clockOffset = best[1];
+  }
+
+  ping() {
+    if (this.socket && this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(JSON.stringify({type: "ping", client_time: Date.now() / 1000}));
+    }
   }
 
   deliver(event) {
@@ -77,6 +101,13 @@ export class LiveClient {
       this.failures = 0;
       this.onStatus("live");
       socket.send(JSON.stringify({type: "subscribe", streams: this.cursors}));
+      // A few quick clock samples, then one now and then (which also keeps proxies from
+      // closing an idle connection).
+      this.ping();
+      setTimeout(() => this.ping(), 700);
+      setTimeout(() => this.ping(), 2000);
+      clearInterval(this.pingTimer);
+      this.pingTimer = setInterval(() => this.ping(), PING_MS);
     });
     socket.addEventListener("message", (message) => {
       let frame;
@@ -86,6 +117,7 @@ export class LiveClient {
     socket.addEventListener("close", () => {
       if (this.socket !== socket) return;
       this.socket = null;
+      clearInterval(this.pingTimer);
       for (const [, waiter] of this.pending) waiter.reject(new Error("connection lost"));
       this.pending.clear();
       if (this.stopped) return;
@@ -103,9 +135,12 @@ export class LiveClient {
   handle(frame) {
     switch (frame.type) {
       case "hello":
+        // No round trip known yet: a first, rough offset until the pongs come back.
+        if (!this.clockSamples.length) this.clockOffset = frame.server_time - Date.now() / 1000;
+        this.onHello(frame);
+        break;
       case "pong":
-        this.clockOffset = frame.server_time - Date.now() / 1000;
-        if (frame.type === "hello") this.onHello(frame);
+        if (typeof frame.client_time === "number") this.clockSample(frame.server_time, frame.client_time, Date.now() / 1000);
         break;
       case "event":
         this.deliver(frame);
@@ -119,11 +154,17 @@ export class LiveClient {
         break;
       }
       case "error": {
+        if (frame.code === "revoked" && frame.stream) {
+          delete this.cursors[frame.stream];
+          this.onRevoked(frame.stream);
+          break;
+        }
         const waiter = frame.id !== undefined ? this.pending.get(frame.id) : null;
         if (waiter) {
           this.pending.delete(frame.id);
           const error = new Error(frame.message);
           error.code = frame.code;
+          error.data = frame.data;
           waiter.reject(error);
         } else {
           this.onStatus("error", frame.message);
@@ -160,6 +201,7 @@ export class LiveClient {
     if (!response.ok) {
       const error = new Error(body.error || response.statusText);
       error.code = body.code;
+      error.data = body.data;
       throw error;
     }
     this.fetchOnce();
@@ -182,9 +224,17 @@ export class LiveClient {
     try {
       const query = new URLSearchParams();
       for (const [stream, seq] of Object.entries(this.cursors)) query.append("since", `${stream}:${seq}`);
+      const sentAt = Date.now() / 1000;
       const response = await fetch(`${this.eventsUrl}?${query}`, {credentials: "same-origin"});
+      if (response.status === 403) {
+        // Access withdrawn (removed from the workshop): stop asking for what is refused.
+        const body = await response.json().catch(() => ({}));
+        if (body.stream) { delete this.cursors[body.stream]; this.onRevoked(body.stream); }
+        return;
+      }
       if (!response.ok) return;
       const body = await response.json();
+      if (typeof body.server_time === "number") this.clockSample(body.server_time, sentAt, Date.now() / 1000);
       for (const stream of Object.keys(body.streams)) {
         for (const event of body.streams[stream].events) this.deliver(event);
       }
