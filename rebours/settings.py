@@ -2,7 +2,8 @@
 
 REBOURS_DATA_DIR  database (SQLite default), uploaded media and the generated secret key (./var)
 DATABASE_URL      any URL dj-database-url understands (default: SQLite in the data dir)
-REDIS_URL         channel layer across processes (default: in-memory, one process)
+REDIS_URL         channel layer and cache across processes (default: in-memory, one process)
+JOIN_ATTEMPTS_PER_MINUTE  joining attempts allowed per address and minute (default 60)
 SECRET_KEY        generated once and kept in the data dir when absent
 DEBUG             "1"/"true" to turn on; off by default
 """
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "rebours.live",
     "rebours.workshops",
     "rebours.board",
+    "rebours.facilitation",
     "rebours.proposals",
     "rebours.review",
     "rebours.selection",

@@ -6,3 +6,8 @@ class BoardConfig(AppConfig):
     name = "rebours.board"
     label = "board"
     verbose_name = _("The board")
+
+    def ready(self) -> None:
+        from rebours.board import commands
+
+        commands.register()

@@ -3,15 +3,37 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rebours.workshops.models import KEY_MAX, AgendaItem, Person, Theme
+from rebours.workshops.models import KEY_MAX, AgendaItem, Person, Theme, Workshop
 
 NOTE_MAX_LENGTH = 2000
+CLUSTER_NAME_MAX_LENGTH = 200
+DEFAULT_DOT_BUDGET = 5
+
+
+class BoardSettings(models.Model):
+    """The rules of a workshop's boards that the organiser sets for the day."""
+
+    workshop = models.OneToOneField(
+        Workshop, on_delete=models.CASCADE, related_name="board_settings"
+    )
+    dot_budget = models.PositiveSmallIntegerField(_("dots per person"), default=DEFAULT_DOT_BUDGET)
+
+    def __str__(self) -> str:
+        return f"{self.workshop}: {self.dot_budget} dots"
 
 
 class Cluster(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="clusters")
     name = models.TextField(_("name"))
     position = models.PositiveIntegerField(default=0)
+    # The proposal draft a facilitator made of this cluster; its notes are the draft's material.
+    proposal = models.ForeignKey(
+        "proposals.Proposal",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="clusters",
+    )
 
     class Meta:
         ordering = ["position", "id"]
