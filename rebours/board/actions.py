@@ -279,7 +279,7 @@ def do_add_dot(note: Note | int, *, actor: BoardAccess) -> DotTally:
     """
     _require(actor.write and actor.person is not None, _("You may not vote on this board."))
     with transaction.atomic():
-        voter = Person.objects.select_for_update().filter(pk=actor.person_id).first()
+        voter = Person.objects.select_for_update().filter(pk=actor.person_id or 0).first()
         if voter is None:
             raise BoardRefused(_("You are no longer part of this workshop."), code="forbidden")
         current = _locked_note(note, actor)
@@ -307,7 +307,7 @@ def do_remove_dot(note: Note | int, *, actor: BoardAccess) -> DotTally:
     """Take back one of the actor's dots from a note."""
     _require(actor.write and actor.person is not None, _("You may not vote on this board."))
     with transaction.atomic():
-        voter = Person.objects.select_for_update().filter(pk=actor.person_id).first()
+        voter = Person.objects.select_for_update().filter(pk=actor.person_id or 0).first()
         if voter is None:
             raise BoardRefused(_("You are no longer part of this workshop."), code="forbidden")
         current = _locked_note(note, actor)

@@ -17,10 +17,8 @@ from rebours.live.registry import CommandRefused, Viewer
 from rebours.workshops.models import Theme
 
 
-def _int(data: dict[str, Any], name: str, *, optional: bool = False) -> int | None:
+def _int(data: dict[str, Any], name: str) -> int:
     value = data.get(name)
-    if value is None and optional:
-        return None
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise CommandRefused(
             _("This request is missing a valid “%(name)s”.") % {"name": name}, code="invalid"
@@ -28,7 +26,11 @@ def _int(data: dict[str, Any], name: str, *, optional: bool = False) -> int | No
     return value
 
 
-def _theme(pk: int | None) -> Theme:
+def _optional_int(data: dict[str, Any], name: str) -> int | None:
+    return None if data.get(name) is None else _int(data, name)
+
+
+def _theme(pk: int) -> Theme:
     theme = Theme.objects.select_related("workshop").filter(pk=pk).first()
     if theme is None:
         raise CommandRefused(_("This board does not exist."), code="not_found")
@@ -53,7 +55,7 @@ def _run(call: Any) -> Any:
 def _current_session(theme: Theme) -> int | None:
     # The agenda item under way, kept by the live day (rebours.facilitation) when it runs.
     try:
-        return theme.workshop.day.item_id  # type: ignore[attr-defined]
+        return theme.workshop.day.item_id
     except (ObjectDoesNotExist, AttributeError):
         return None
 
@@ -93,7 +95,7 @@ def note_delete(viewer: Viewer, data: dict[str, Any]) -> dict[str, Any]:
 
 def note_move(viewer: Viewer, data: dict[str, Any]) -> dict[str, Any]:
     access = access_for(viewer, data)
-    cluster = _int(data, "cluster", optional=True)
+    cluster = _optional_int(data, "cluster")
     note = _run(lambda: actions.do_move_note(_int(data, "note"), actor=access, cluster=cluster))
     return {"note": note.pk, "cluster": note.cluster_id}
 

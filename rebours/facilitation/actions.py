@@ -365,7 +365,7 @@ def check_display_name(name: Any) -> str:
     return name
 
 
-def open_groups(workshop: Workshop) -> list[Theme]:
+def open_groups(workshop: Workshop) -> list[Any]:
     """The groups participants may join: those with a facilitator (an island needs one), or
     every group when none has a facilitator yet."""
     themes = list(
@@ -374,8 +374,8 @@ def open_groups(workshop: Workshop) -> list[Theme]:
             members=Count("memberships", filter=~Q(memberships__role=ThemeRole.FACILITATOR)),
         ).order_by("position", "pk")
     )
-    staffed = [t for t in themes if t.facilitators]  # type: ignore[attr-defined]
-    return staffed or themes
+    staffed = [t for t in themes if t.facilitators]
+    return list(staffed or themes)
 
 
 def _membership(person: Person, theme: Theme) -> None:
@@ -520,7 +520,7 @@ def do_balance_groups(workshop: Workshop, *, actor: DayAccess) -> int:
         groups = open_groups(workshop)
         if not groups:
             return 0
-        sizes = {t.pk: t.members for t in groups}  # type: ignore[attr-defined]
+        sizes = {t.pk: t.members for t in groups}
         for person in waiting:
             # Smallest first; among equals, the first in the agenda's order.
             group = min(groups, key=lambda t: (sizes[t.pk], t.position, t.pk))

@@ -82,7 +82,7 @@ def progress(workshop: Workshop) -> list[GroupProgress]:
     return [
         GroupProgress(
             theme=t,
-            members=t.member_count,  # type: ignore[attr-defined]
+            members=t.member_count,
             notes=notes.get(t.pk, 0),
             clusters=clusters.get(t.pk, 0),
             proposals=proposals.get(t.pk, 0),
@@ -148,10 +148,30 @@ def dot_budget_of(workshop: Workshop) -> int:
     return dot_budget(workshop)
 
 
+WALL_NEWEST = 3
+
+
 def wall_notes(snapshot: dict[str, Any], limit: int) -> list[dict[str, Any]]:
-    """The notes a group shows on the wall: the most dotted first, then the newest."""
-    ranked = sorted(snapshot["notes"], key=lambda n: (-n["dots"], -n["position"]))
+    """The notes a group shows on the wall: the newest few (so that a note just posted shows at
+    once), then the most dotted. The wall's script orders them the same way."""
+    newest = sorted(snapshot["notes"], key=lambda n: -n["position"])[:WALL_NEWEST]
+    rest = [n for n in snapshot["notes"] if n not in newest]
+    ranked = newest + sorted(rest, key=lambda n: (-n["dots"], -n["position"]))
     return ranked[:limit]
+
+
+def wall_grid(count: int) -> tuple[int, int]:
+    """Columns and rows that fit `count` groups on a 16:9 wall without scrolling."""
+    rows = 1 if count <= 4 else 2 if count <= 10 else 3 if count <= 21 else 4
+    return -(-max(count, 1) // rows), rows
+
+
+def mosaic_columns(count: int) -> int:
+    """Columns for `count` 16:10 tiles to fill a 16:9 wall: about sqrt(1.6 × count)."""
+    columns = 1
+    while columns * columns < 1.6 * count:
+        columns += 1
+    return min(columns, 12)
 
 
 def mosaic(workshop: Workshop) -> list[Proposal]:

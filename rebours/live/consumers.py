@@ -141,16 +141,18 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         # A broadcast carries the frame already encoded (one json.dumps per event, not per screen)
         # with its stream and number beside it; a bare {"event": …} is accepted too.
         event = message.get("event") or {}
-        stream = message.get("stream", event.get("stream"))
+        stream = str(message.get("stream", event.get("stream")))
         seq = message["seq"] if "seq" in message else event.get("seq")
         text = message.get("text")
         cursor = self.cursors.get(stream)
-        if cursor is not None and seq is None:
+        if cursor is None:
+            return  # not subscribed (any more)
+        if seq is None:
             # Passing news (presence): not numbered, not replayed.
             await (self.send(text_data=text) if text else self.send_json(event))
             return
-        if cursor is None or seq <= cursor:
-            return  # not subscribed, or already delivered by the catch-up
+        if seq <= cursor:
+            return  # already delivered by the catch-up
         if seq == cursor + 1:
             await (self.send(text_data=text) if text else self.send_json(event))
             self.cursors[stream] = seq

@@ -2,6 +2,7 @@
 
 import json
 import time
+from typing import Any
 
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_GET, require_POST
@@ -64,7 +65,7 @@ def command(request: HttpRequest) -> JsonResponse:
     try:
         result = registry.run_command(_viewer(request), content["name"], data)
     except registry.CommandRefused as refused:
-        body = {"error": refused.message, "code": refused.code}
+        body: dict[str, Any] = {"error": refused.message, "code": refused.code}
         if refused.data is not None:
             body["data"] = refused.data
         return JsonResponse(body, status=400, json_dumps_params={"ensure_ascii": False})
