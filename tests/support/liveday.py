@@ -124,3 +124,18 @@ def participant_session(workshop: Workshop, person: Person) -> str:
     session[participant_session_key(workshop)] = person.pk
     session.create()
     return session.session_key
+
+
+def seed_participants(slug: str, group: str, count: int) -> dict[str, Any]:
+    """Join `count` participants to `group` of workshop `slug` and give each a session; for tests
+    and benchmarks that talk to a server subprocess (run through `rebours manage shell`)."""
+    from rebours.facilitation.actions import do_join_workshop, do_prepare_day
+
+    workshop = Workshop.objects.get(slug=slug)
+    theme = workshop.themes.get(key=group)
+    _state, join = do_prepare_day(workshop, actor=None)
+    people = []
+    for index in range(count):
+        person = do_join_workshop(join, actor=None, display_name=f"P{index}", theme=theme.pk)
+        people.append({"person": person.pk, "session": participant_session(workshop, person)})
+    return {"workshop": workshop.pk, "board": theme.pk, "people": people}

@@ -89,6 +89,41 @@ class RunningServer:
             _drop_database(self.database)
 
 
+def _wait_until_up(server: RunningServer, url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/", timeout=2):
+                return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                server.stop()
+                raise RuntimeError(
+                    f"the server at {url} did not start (logs in {server.data_dir})"
+                ) from None
+            time.sleep(0.2)
+
+
+def start_another_process(server: RunningServer) -> str:
+    """One more `rebours serve` process on the same database and settings; returns its URL.
+
+    With REDIS_URL in the server's environment, live events cross from one process to the other.
+    """
+    port = free_port()
+    log = open(server.data_dir / f"server-{port}.log", "w")  # noqa: SIM115 - closed with the process
+    process = subprocess.Popen(
+        [sys.executable, "-m", "rebours", "serve", "--no-migrate", "--port", str(port)],
+        env=server.env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    server.processes.append(process)
+    url = f"http://127.0.0.1:{port}"
+    _wait_until_up(server, url, process)
+    return url
+
+
 def start_server(
     *, demo: bool = True, workers: int = 1, extra_env: dict[str, str] | None = None
 ) -> RunningServer:
