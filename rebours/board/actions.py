@@ -257,11 +257,12 @@ class DotTally:
         }
 
 
-def _tally(note: Note, voter: Person, budget: int) -> DotTally:
+def _tally(note: Note, voter: Person, budget: int, used: int | None = None) -> DotTally:
     on_note = Dot.objects.filter(note=note).aggregate(
         all=Count("id"), mine=Count("id", filter=Q(voter=voter))
     )
-    used = Dot.objects.filter(voter=voter, note__theme_id=note.theme_id).count()
+    if used is None:
+        used = Dot.objects.filter(voter=voter, note__theme_id=note.theme_id).count()
     return DotTally(
         note=note.pk,
         dots=on_note["all"] + (note.imported_dots or 0),
@@ -296,7 +297,7 @@ def do_add_dot(note: Note | int, *, actor: BoardAccess) -> DotTally:
                 code="budget",
             )
         Dot.objects.create(note=current, voter=voter)
-        tally = _tally(current, voter, budget)
+        tally = _tally(current, voter, budget, used=used + 1)
         publish(
             stream_for(current.theme_id), "dot.changed", {"note": current.pk, "dots": tally.dots}
         )

@@ -14,10 +14,13 @@ Server to client:
   {"type": "error", "code": "revoked", "stream": "board:12", …}           access withdrawn
 """
 
+import asyncio
 import json
+import logging
 import time
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
@@ -28,6 +31,9 @@ from rebours.live.throttle import TokenBucket
 
 MAX_FRAME = 16 * 1024
 MAX_STREAMS = 64
+MAX_COMMANDS_IN_FLIGHT = 8
+
+logger = logging.getLogger(__name__)
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -36,8 +42,22 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.cursors: dict[str, int] = {}
         self.bucket = TokenBucket(rate=5, burst=20)
         self.language = language_from_scope(self.scope)
+        # Commands run as tasks beside the consumer: a consumer handles its messages one at a
+        # time, and a command waiting for the database would otherwise hold back the events
+        # its screen should be receiving meanwhile.
+        self.running: set[asyncio.Task] = set()
         await self.accept()
         await self.send_json({"type": "hello", "server_time": time.time()})
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels closes stale database connections before every message it dispatches, by a
+        # call through the database thread: each event for a screen then waited behind every
+        # command queued there (seconds, when a room is busy). The handlers here reach the
+        # database only through database_sync_to_async, which does that closing itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"no handler for message type {message['type']!r}")
+        await handler(message)
 
     async def disconnect(self, code: int) -> None:
         for stream in getattr(self, "cursors", {}):
@@ -72,8 +92,22 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if kind == "subscribe":
             await self.subscribe(content.get("streams"))
         elif kind == "command":
-            await self.command(content)
+            if len(self.running) >= MAX_COMMANDS_IN_FLIGHT:
+                await self.error(
+                    "too many commands at once: wait for the answers",
+                    ident=content.get("id"),
+                    code="throttled",
+                )
+                return
+            task = asyncio.create_task(self.command_task(content))
+            self.running.add(task)
+            task.add_done_callback(self.running.discard)
         elif kind == "ping":
+            # Renew the group memberships on each ping: a layer drops a member whose messages
+            # expired unread (an overloaded moment) or after its group expiry (a day); renewing
+            # puts it back, and the next event's number shows the gap to fill.
+            for stream in self.cursors:
+                await self.channel_layer.group_add(group_name(stream), self.channel_name)
             pong: dict[str, Any] = {"type": "pong", "server_time": time.time()}
             if isinstance(content.get("client_time"), int | float):
                 pong["client_time"] = content["client_time"]
@@ -171,6 +205,13 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_discard(group_name(stream), self.channel_name)
         await self.error(f"you may no longer follow {stream!r}", code="revoked", stream=stream)
 
+    async def command_task(self, content: dict[str, Any]) -> None:
+        try:
+            await self.command(content)
+        except Exception:
+            # The answer could not be sent: the screen left while its command ran.
+            logger.debug("no answer sent for a command", exc_info=True)
+
     async def command(self, content: dict[str, Any]) -> None:
         ident = content.get("id")
         name = content.get("name")
@@ -186,5 +227,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         except registry.CommandRefused as refused:
             extra = {"data": refused.data} if refused.data is not None else {}
             await self.error(refused.message, ident=ident, code=refused.code, **extra)
+            return
+        except Exception:
+            # A bug or a lost database must not close the connection: say so, keep it open.
+            logger.exception("command %s failed", name)
+            await self.error(
+                "the server could not do this; please try again", ident=ident, code="server"
+            )
             return
         await self.send_json({"type": "ack", "id": ident, "result": result})
