@@ -6,3 +6,9 @@ def _media_in_tmp(settings, tmp_path):
     """Every test writes uploaded and imported files to its own folder, never to ./var."""
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.MEDIA_ROOT.mkdir()
+
+
+@pytest.fixture(autouse=True)
+def _no_background_similarity(settings):
+    """Pages compute similarity vectors in a background thread; tests do it in the open."""
+    settings.REBOURS_SIMILARITY_BACKGROUND = False
