@@ -39,6 +39,9 @@ PROPOSAL_GROUP_PREFIX = "w:"
 INITIATIVES_GROUP = "initiatives"
 PROPOSALS_GROUP = "proposals"
 TOP = 5
+# Neighbours far below the "looks alike" cut-off are noise; the best few are always shown.
+FLOOR_OF_THRESHOLD = 1 / 3
+ALWAYS_SHOWN = 3
 _CACHE_SIZE = 4
 # How many missing vectors a page computes itself before it falls back on TF-IDF.
 INLINE_LIMIT = 3
@@ -210,6 +213,11 @@ def clear_cache() -> None:
         _cache.clear()
 
 
+def _worth_showing(threshold: float, neighbours: list[Neighbour]) -> list[Neighbour]:
+    floor = threshold * FLOOR_OF_THRESHOLD
+    return [n for i, n in enumerate(neighbours) if i < ALWAYS_SHOWN or n.score >= floor]
+
+
 class Checker:
     """Indexes built once for many questions (a page asks one, the command asks for all).
 
@@ -263,36 +271,42 @@ class Checker:
         exclude = PROPOSAL_GROUP_PREFIX + proposal.workshop.slug if other_workshops else None
         query = self._query(proposal, PROPOSAL_GROUP_PREFIX + proposal.workshop.slug)
         threshold = self.proposal_index.threshold
-        return [
-            Neighbour(
-                score=m.score,
-                shared_terms=m.shared_terms[:8],
-                passages=m.passages[:3],
-                proposal=self.proposals[m.id],
-                alike=m.score >= threshold,
-            )
-            for m in self.proposal_index.most_similar(query, top=top, exclude_group=exclude)
-            if m.id in self.proposals
-        ]
+        return _worth_showing(
+            threshold,
+            [
+                Neighbour(
+                    score=m.score,
+                    shared_terms=m.shared_terms[:8],
+                    passages=m.passages[:3],
+                    proposal=self.proposals[m.id],
+                    alike=m.score >= threshold,
+                )
+                for m in self.proposal_index.most_similar(query, top=top, exclude_group=exclude)
+                if m.id in self.proposals
+            ],
+        )
 
     def similar_initiatives(self, proposal: Proposal, *, top: int = TOP) -> list[Neighbour]:
         if self.initiative_index is None:
             return []
         query = self._query(proposal, PROPOSALS_GROUP)
         threshold = self.initiative_index.threshold
-        return [
-            Neighbour(
-                score=m.score,
-                shared_terms=m.shared_terms[:8],
-                passages=m.passages[:3],
-                initiative=self.initiatives[m.id],
-                alike=m.score >= threshold,
-            )
-            for m in self.initiative_index.most_similar(
-                query, top=top, exclude_group=PROPOSALS_GROUP
-            )
-            if m.id in self.initiatives
-        ]
+        return _worth_showing(
+            threshold,
+            [
+                Neighbour(
+                    score=m.score,
+                    shared_terms=m.shared_terms[:8],
+                    passages=m.passages[:3],
+                    initiative=self.initiatives[m.id],
+                    alike=m.score >= threshold,
+                )
+                for m in self.initiative_index.most_similar(
+                    query, top=top, exclude_group=PROPOSALS_GROUP
+                )
+                if m.id in self.initiatives
+            ],
+        )
 
     def check(self, proposal: Proposal, *, top: int = TOP) -> Originality:
         return Originality(

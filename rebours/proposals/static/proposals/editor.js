@@ -239,9 +239,10 @@ class Editor {
     this.live = new LiveClient({
       streams: {[config.stream]: config.seq},
       onEvent: (event) => this.onEvent(event),
+      // Once connected (the subscription goes first), say who is here: the others answer.
+      onStatus: (status) => { if (status === "live") setTimeout(() => this.sendPresence(), 0); },
     });
     this.live.start();
-    this.sendPresence();
     setInterval(() => this.sendPresence(), HEARTBEAT_MS);
     setInterval(() => this.expirePresence(), 5000);
     root.dataset.ready = "true";
@@ -286,6 +287,12 @@ class Editor {
     root.addEventListener("focusin", (event) => this.focusMoved(event.target));
     root.addEventListener("focusout", () => setTimeout(() => this.focusMoved(document.activeElement), 50));
     window.addEventListener("pagehide", () => this.leave());
+    window.addEventListener("online", () => {
+      // Back online: send what waits now rather than at the end of the back-off.
+      if (this.retryTimer) { clearTimeout(this.retryTimer); this.retryTimer = null; }
+      this.retryDelay = 1000;
+      this.pump();
+    });
   }
 
   busy() {
