@@ -273,8 +273,21 @@ def _ensure_baseline(proposal: Proposal) -> None:
         _record(proposal, kind=VersionKind.BASELINE, fields=(), actor=None, person=None)
 
 
-def record_admin_edit(proposal: Proposal, *, actor: Actor, fields: Iterable[str]) -> None:
+def keep_baseline(proposal_pk: int) -> dict[str, Any]:
+    """Before the admin changes a proposal: keep the state it had, if not in the history yet.
+
+    Returns that state, to tell afterwards which fields the admin changed.
+    """
+    with transaction.atomic():
+        stored = Proposal.objects.select_for_update().get(pk=proposal_pk)
+        _ensure_baseline(stored)
+    return _history_snapshot(stored)
+
+
+def record_admin_edit(proposal: Proposal, *, actor: Actor, before: dict[str, Any]) -> None:
     """The admin saves proposals itself (organisers' repairs); it still leaves a version."""
+    after = _history_snapshot(proposal)
+    fields = [name for name in (*EDITABLE_FIELDS, "image") if before.get(name) != after.get(name)]
     with transaction.atomic():
         _record(
             proposal, kind=VersionKind.EDIT, fields=fields, actor=actor, person=None, note="admin"

@@ -321,3 +321,35 @@ def test_a_member_creates_a_proposal_in_their_theme(as_member, workshop):
         ).status_code
         == 403
     )
+
+
+def test_an_admin_edit_is_a_version_too(proposal, django_user_model):
+    from django.test import Client
+
+    admin = django_user_model.objects.create_superuser("root", "root@example.org", "x")
+    client = Client()
+    client.force_login(admin)
+    url = reverse("admin:proposals_proposal_change", args=[proposal.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    form = page.context["adminform"].form
+    data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
+    for name in ("objectives", "obstacles", "roles", "pathway"):
+        data[name] = json.dumps(getattr(proposal, name))
+    data["summary"] = "réparé dans l’admin"
+    data.pop("image")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    proposal.refresh_from_db()
+    assert proposal.version == 2
+    kinds = [(v.number, v.kind, v.fields) for v in proposal.versions.order_by("number")]
+    assert kinds == [(1, "baseline", []), (2, "edit", ["summary"])]
+    # A save started before the repair still merges against it.
+    do_update_proposal(proposal, {"title": "Nouveau titre"}, base_version=1, actor=None)
+
+
+def test_the_theme_page_offers_a_new_proposal_to_its_group_only(client, as_member, workshop):
+    url = reverse("workshops:theme", args=["hostile", "t-1"])
+    create = reverse("proposals:create", args=["hostile", "t-1"])
+    assert create not in client.get(url).content.decode()
+    assert create in as_member().get(url).content.decode()

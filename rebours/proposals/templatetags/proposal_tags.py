@@ -28,3 +28,9 @@ def can_edit_proposal(context, proposal) -> bool:
 def proposals_nav_link(workshop, section: str = "") -> dict:
     """The workshop menu's link to the catalogue (its words live in this app's catalogue)."""
     return {"workshop": workshop, "current": section == "catalogue"}
+
+
+@register.inclusion_tag("proposals/_new_link.html", takes_context=True)
+def new_proposal_link(context, theme) -> dict:
+    """"New proposal" on a theme's page, for its group and the organisers."""
+    return {"theme": theme, "show": can_add_proposal(context, theme)}
