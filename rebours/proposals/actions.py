@@ -102,8 +102,9 @@ def stream_for(proposal: Proposal) -> str:
     return f"proposal:{proposal.pk}"
 
 
-def _user(actor: Actor) -> AbstractBaseUser | None:
-    return actor if actor is not None and actor.is_authenticated else None  # type: ignore[return-value]
+def _user(actor: Actor) -> Any:
+    """The account behind `actor`, or None for anonymous participants and scripts."""
+    return actor if actor is not None and actor.is_authenticated else None
 
 
 def author_name(actor: Actor, person: Person | None) -> str:
@@ -209,7 +210,7 @@ def _pathway(
         raise ProposalInvalid(
             "pathway", _("must be a list of at most %(n)s milestones") % {"n": LIST_MAX_ITEMS}
         )
-    milestones = []
+    milestones: list[dict[str, Any]] = []
     for row in value:
         if not isinstance(row, dict) or set(row) - {"year", "milestone"}:
             raise ProposalInvalid("pathway", _("each milestone has a year and a text"))
@@ -235,7 +236,11 @@ def _pathway(
 
 def _check_for(proposal: Proposal, changes: dict[str, Any]) -> dict[str, Any]:
     first, horizon = year_bounds(proposal.workshop)
-    known = {m.get("year") for m in proposal.pathway or [] if isinstance(m, dict)}
+    known = {
+        m["year"]
+        for m in proposal.pathway or []
+        if isinstance(m, dict) and isinstance(m.get("year"), int)
+    }
     return check_changes(changes, horizon_year=horizon, first_year=first, known_years=known)
 
 
@@ -589,7 +594,7 @@ def do_ensure_thumbnails(proposals: Iterable[Proposal], *, actor: Actor = None) 
         except (OSError, images.ImageRejected) as exc:
             logger.warning("no thumbnail for %s: %s", proposal.image.name, exc)
             continue
-        stem = proposal.image.name.rsplit(".", 1)[0]
+        stem = (proposal.image.name or "").rsplit(".", 1)[0]
         name = default_storage.save(f"{stem}-{images.THUMBNAIL_WIDTH}.webp", ContentFile(thumbnail))
         with transaction.atomic():
             updated = Proposal.objects.filter(pk=proposal.pk, thumbnail="").update(thumbnail=name)

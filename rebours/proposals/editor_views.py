@@ -215,8 +215,8 @@ def edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """The editor. A POST is the form sent without JavaScript: every field, and its base version."""
     workshop = workshop_by_slug(slug)
     proposal = queries.proposal_by_key(workshop, key)
-    if proposal.merged_into_id is not None:
-        merged = proposal.merged_into
+    merged = proposal.merged_into
+    if merged is not None:
         messages.info(
             request, _("This proposal was merged into “%(title)s”.") % {"title": merged.title}
         )
@@ -448,9 +448,10 @@ def history(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     proposal = queries.proposal_by_key(workshop, key)
     if not permissions.can_view_history(request.user, request.session, proposal):
         raise PermissionDenied
-    versions = list(proposal.versions.select_related("person"))
-    for row in versions:
-        row.field_labels = [forms.LABELS.get(name, name) for name in row.fields]
+    versions = [
+        {"row": row, "labels": [forms.LABELS.get(name, name) for name in row.fields]}
+        for row in proposal.versions.select_related("person")
+    ]
     return render(
         request,
         "proposals/history.html",

@@ -26,6 +26,7 @@ LABELS = {
     "pathway": gettext_lazy("Pathway"),
     "image_alt": gettext_lazy("Image description"),
     "image": gettext_lazy("Image"),
+    "merged": gettext_lazy("merged with a duplicate"),
 }
 # Blank rows offered after the filled ones when the page works without JavaScript.
 SPARE_ROWS = 2

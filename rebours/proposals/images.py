@@ -155,7 +155,9 @@ def check_image(
 def _without_metadata(image: Image.Image) -> Image.Image:
     """A copy holding the pixels (turned upright), the palette and transparency, nothing else."""
     upright = ImageOps.exif_transpose(image) or image.copy()
-    keep = {k: upright.info[k] for k in ("transparency",) if k in upright.info}
+    keep: dict[str | tuple[int, int], Any] = {
+        k: upright.info[k] for k in ("transparency",) if k in upright.info
+    }
     upright.info = keep
     return upright
 

@@ -130,7 +130,7 @@ def _stored_vectors(backend: Backend, documents: Sequence[Document]) -> dict[str
             if wanted.get(doc_id) != fingerprint:
                 continue
             try:
-                found[doc_id] = decode_vector(data, backend.model_id).vector
+                found[doc_id] = decode_vector(bytes(data), backend.model_id).vector
             except ValueError:
                 continue  # damaged or from another model: computed again
     return found

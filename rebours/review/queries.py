@@ -27,7 +27,8 @@ def queue(workshop: Workshop) -> Queue:
         .select_related("theme", "review", "review__reviewer", "workshop")
         .order_by("theme__position", "position", "id")
     )
-    to_review, reviewed = [], []
+    to_review: list[Proposal] = []
+    reviewed: list[Proposal] = []
     for proposal in proposals:
         review = getattr(proposal, "review", None)
         (reviewed if review is not None and review.triage else to_review).append(proposal)

@@ -3,12 +3,21 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from rebours.review.actions import do_import_initiatives
 from rebours.review.initiatives import InitiativesInvalid, parse_initiatives
 from rebours.review.models import Initiative
 from tests.support.hostile import hostile
 from tests.support.state import snapshot
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """Messages are checked in English here; the French catalogue has them all too."""
+    with translation.override("en"):
+        yield
+
 
 GOOD = (
     "title,description,url,place\n"

@@ -32,5 +32,5 @@ def proposals_nav_link(workshop, section: str = "") -> dict:
 
 @register.inclusion_tag("proposals/_new_link.html", takes_context=True)
 def new_proposal_link(context, theme) -> dict:
-    """"New proposal" on a theme's page, for its group and the organisers."""
+    """ "New proposal" on a theme's page, for its group and the organisers."""
     return {"theme": theme, "show": can_add_proposal(context, theme)}
