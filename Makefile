@@ -75,7 +75,10 @@ format: venv ## Format and fix what ruff can
 bench: venv ## Run every benchmark (each prints its ratio to a baseline measured in the same run)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+demo-posters: venv ## Redraw the demo's posters and their alt texts from its workshop.json
+	$(BIN)/python -m rebours.exchange.demo.posters rebours/exchange/demo/regionales-2028/workshop.json rebours/exchange/demo/regionales-2028/media --write-alt
+
 clean: ## Remove the virtual environment, the local data and test output
 	rm -rf $(VENV) var test-output
 
-.PHONY: help venv system-deps demo serve lint test test-sqlite test-postgres test-fast messages format bench clean
+.PHONY: help venv system-deps demo serve lint test test-sqlite test-postgres test-fast messages format bench demo-posters clean
