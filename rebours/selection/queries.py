@@ -147,6 +147,9 @@ def _rank_college(
 ) -> CollegeResults:
     n_grades = len(selection.grades)
     result = CollegeResults(code=code, label=college_label(code), ballots=ballots)
+    # `rank` lists tied proposals by identifier: identifiers that sort in the workshop's order
+    # keep ties in the order people know (theme, then letter).
+    ident = {p.pk: f"{index:06d}" for index, p in enumerate(proposals)}
     rows = {
         p.pk: Row(
             proposal=p,
@@ -158,7 +161,12 @@ def _rank_college(
     }
     if selection.ungraded == Ungraded.WORST:
         # Every ballot counts for every proposal: what a voter left blank is the worst grade.
-        tallies = {str(pk): row.tally for pk, row in rows.items()} if ballots else {}
+        # Filled here rather than by `rank`, which refuses a tally with no votes at all before
+        # filling (a proposal nobody in this college graded is still ranked, all at the worst).
+        tallies = {}
+        if ballots:
+            for pk, row in rows.items():
+                tallies[ident[pk]] = (row.tally[0] + ballots - row.graded, *row.tally[1:])
         options = {
             "missing": majority.MissingVotes.FILL,
             "default_grade": 0,
@@ -167,7 +175,7 @@ def _rank_college(
     else:
         # Blank means "no opinion": compare shares among those who graded; a proposal nobody
         # graded cannot be ranked at all.
-        tallies = {str(pk): row.tally for pk, row in rows.items() if row.graded}
+        tallies = {ident[pk]: row.tally for pk, row in rows.items() if row.graded}
         options = {"missing": majority.MissingVotes.NORMALISE}
     ranking = majority.rank(
         tallies,
@@ -175,8 +183,9 @@ def _rank_college(
         **options,  # type: ignore[arg-type]
     )
     ordered: list[Row] = []
+    by_ident = {value: pk for pk, value in ident.items()}
     for item in ranking:
-        row = rows.pop(int(item.proposal))
+        row = rows.pop(by_ident[item.proposal])
         row.rank = item.rank
         row.majority_grade = item.majority_grade
         row.tally = item.tally
