@@ -63,6 +63,7 @@ BAR_HEIGHT = 20
 FONT_SIZE = 12
 # Average advance of a DejaVu Sans glyph at 12 px, to fit labels without measuring text.
 CHAR_WIDTH = 6.6
+BOLD = 1.12  # bold glyphs are about this much wider
 LEGEND_SWATCH = 12
 LEGEND_ROW = 20
 FONT_FAMILY = "DejaVu Sans, Verdana, Arial, sans-serif"
@@ -165,7 +166,7 @@ def merit_profile_svg(
     above = labels == "above"
     note_texts = [" ".join(note.split()) for note in notes] if notes is not None else []
     longest_note = max((len(note) for note in note_texts), default=0)
-    note_width = min(longest_note * CHAR_WIDTH * 1.1, width / 4) if note_texts else 0.0
+    note_width = min(longest_note * CHAR_WIDTH * BOLD, width / 4) if note_texts else 0.0
 
     if above:
         bar_x = 1.0
@@ -253,12 +254,12 @@ def merit_profile_svg(
             room = width - (note_width + GAP if note else 0)
             out.append(
                 f'<text x="0" y="{_fmt(label_y)}" font-weight="600">'
-                f"{_esc(_fit(label, room))}</text>"
+                f"{_esc(_fit(label, room / BOLD))}</text>"
             )
             if note:
                 out.append(
                     f'<text x="{width - 1}" y="{_fmt(label_y)}" text-anchor="end" '
-                    f'font-weight="700">{_esc(_fit(note, note_width))}</text>'
+                    f'font-weight="700">{_esc(_fit(note, note_width / BOLD))}</text>'
                 )
         else:
             out.append(
@@ -268,7 +269,7 @@ def merit_profile_svg(
             if note:
                 out.append(
                     f'<text x="{_fmt(bar_x + bar_width + GAP)}" y="{_fmt(text_y)}" '
-                    f'font-weight="700">{_esc(_fit(note, note_width))}</text>'
+                    f'font-weight="700">{_esc(_fit(note, note_width / BOLD))}</text>'
                 )
         if not total:
             out.append(
