@@ -284,3 +284,26 @@ def test_workshops_without_a_selection_have_no_link_and_404(client, workshop):
     assert "/selection/" not in html
     assert client.get(url("ballot", workshop)).status_code == 404
     assert client.get(url("results", workshop)).status_code == 404
+
+
+def test_the_selection_stream_is_registered_for_readers_of_the_workshop(selection, people):
+    from django.contrib.auth.models import AnonymousUser
+
+    from rebours.live.registry import Viewer, can_read
+    from rebours.selection.actions import stream_for
+
+    viewer = Viewer(user=AnonymousUser())
+    assert can_read(viewer, stream_for(selection))
+    assert not can_read(viewer, "selection:999999")
+    assert not can_read(viewer, "selection:<script>")
+    type(selection.workshop).objects.filter(pk=selection.workshop.pk).update(published=False)
+    assert not can_read(viewer, stream_for(selection))
+
+
+def test_live_events_over_http_carry_counts_only(client, selection, people):
+    do_cast_ballot(selection, people["eli"], actor=people["eli"], grades={"p-1": 6})
+    response = client.get("/live/events", {"since": f"selection:{selection.pk}:0"})
+    events = response.json()["streams"][f"selection:{selection.pk}"]["events"]
+    cast = [e for e in events if e["kind"] == "selection.ballot_cast"]
+    assert cast[-1]["payload"] == {"ballots": 1, "colleges": {"participant": 1}}
+    assert "eli" not in json.dumps(events)
