@@ -307,3 +307,8 @@ def test_live_events_over_http_carry_counts_only(client, selection, people):
     cast = [e for e in events if e["kind"] == "selection.ballot_cast"]
     assert cast[-1]["payload"] == {"ballots": 1, "colleges": {"participant": 1}}
     assert "eli" not in json.dumps(events)
+
+
+def test_the_workshop_pages_link_to_the_selection(client, selection):
+    html = client.get(reverse("workshops:detail", args=[selection.workshop.slug])).content.decode()
+    assert url("ballot", selection.workshop) in html

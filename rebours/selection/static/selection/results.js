@@ -88,6 +88,10 @@ function start() {
     },
   });
   client.start();
+  // A vote that closes at its set time sends no event: refresh then, when the results may show.
+  const closesAt = Date.parse(region.dataset.closesAt || "");
+  const wait = closesAt - Date.now();
+  if (Number.isFinite(wait) && wait > 0 && wait < 2 ** 31 - 1) setTimeout(refresh, wait + 1000);
 }
 
 start();
