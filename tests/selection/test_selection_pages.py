@@ -1,8 +1,11 @@
 """The selection's pages through Django's test client: the ballot form, forged posts, results."""
 
 import csv
+import hashlib
+import html
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -75,6 +78,9 @@ def test_vote_change_and_receipt_through_the_form(client, selection, people):
     ballot = Ballot.objects.get(voter=people["eli"])
     assert ballot.receipt[:4] in receipt
     assert "p-1: Excellent" in receipt  # the text the digest covers
+    # Anyone holding the receipt recomputes the digest from the text shown.
+    shown = html.unescape(re.search(r"<pre>(.*?)</pre>", receipt, re.S).group(1))
+    assert hashlib.sha256(shown.encode()).hexdigest() == ballot.receipt
     page = client.get(url("ballot", workshop)).content.decode()
     assert 'value="6" checked' in page
     client.post(url("cast", workshop), {"voter": "eli", "grade-p-2": "3"})
