@@ -73,7 +73,8 @@ def test_the_mosaic_shows_every_image(page, demo_server):
     for index in range(27):
         images.nth(index).scroll_into_view_if_needed()
     page.wait_for_function(
-        "() => [...document.querySelectorAll('.mosaic img')].every(i => i.complete && i.naturalWidth > 0)"
+        "() => [...document.querySelectorAll('.mosaic img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)"
     )
 
 
