@@ -36,8 +36,7 @@ def _available() -> dict[str, str]:
 
 
 def _help() -> str:
-    from django.core.management import load_command_class
-    from django.core.management import get_commands
+    from django.core.management import get_commands, load_command_class
 
     known = get_commands()
     lines = [

@@ -4,7 +4,11 @@ from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
 from channels.security.websocket import AllowedHostsOriginValidator
 
-websocket_urlpatterns: list = []
+
+def websocket_urlpatterns() -> list:
+    from rebours.live.routing import websocket_urlpatterns as live
+
+    return [*live]
 
 
 def application_for(http_app):
@@ -12,7 +16,7 @@ def application_for(http_app):
         {
             "http": http_app,
             "websocket": AllowedHostsOriginValidator(
-                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns()))
             ),
         }
     )

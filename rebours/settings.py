@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "channels",
     "rebours.core",
+    "rebours.live",
     "rebours.workshops",
     "rebours.board",
     "rebours.proposals",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("rebours.workshops.urls")),
     path("", include("rebours.proposals.urls")),
     path("api/v1/", include("rebours.api.urls")),
+    path("live/", include("rebours.live.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

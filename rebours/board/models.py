@@ -65,3 +65,6 @@ class Dot(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.voter} → {self.note}"

@@ -4,7 +4,7 @@ import unicodedata
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents and collapse white space: "Éducation  Nouvelle" -> "education nouvelle".
+    """Lower-case, strip accents, collapse spaces: "Éducation  Nouvelle" -> "education nouvelle".
 
     Used to store a searchable copy of each text so that search is accent-insensitive on
     SQLite and PostgreSQL alike, without database extensions.

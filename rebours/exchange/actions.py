@@ -69,7 +69,9 @@ def do_import_workshop(package: Package, *, actor: Actor, replace: bool = False)
                     )
                 old_files = [
                     name
-                    for name in Proposal.objects.filter(workshop=existing).values_list("image", flat=True)
+                    for name in Proposal.objects.filter(workshop=existing).values_list(
+                        "image", flat=True
+                    )
                     if name
                 ]
                 existing.delete()
@@ -269,7 +271,8 @@ def _write_proposals(
         )
         if path in media:
             if path not in stored:
-                name = f"proposals/{workshop.slug}/{uuid.uuid4().hex[:8]}-{path.removeprefix('media/')}"
+                base = path.removeprefix("media/")
+                name = f"proposals/{workshop.slug}/{uuid.uuid4().hex[:8]}-{base}"
                 stored[path] = default_storage.save(name, ContentFile(media[path]))
                 written.append(stored[path])
             proposal.image.name = stored[path]
@@ -314,9 +317,11 @@ def _write_selection(doc: dict, workshop: Workshop, people: dict, proposals: dic
     Favourite.objects.bulk_create(
         [
             Favourite(
-                selection=selection, by=people[f["by"]], proposal=proposals[f["proposal"]], position=i
+                selection=selection,
+                by=people[f["by"]],
+                proposal=proposals[f["proposal"]],
+                position=i,
             )
             for i, f in enumerate(data.get("favourites") or [])
         ]
     )
-

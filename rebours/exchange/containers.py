@@ -73,14 +73,19 @@ def _read_zip(path: Path) -> Package:
     with archive:
         members = [info for info in archive.infolist() if not info.is_dir()]
         if len(members) > MAX_MEMBERS:
-            raise ExchangeError("$", f"the archive has {len(members)} files; the limit is {MAX_MEMBERS}")
+            raise ExchangeError(
+                "$", f"the archive has {len(members)} files; the limit is {MAX_MEMBERS}"
+            )
         files: dict[str, bytes] = {}
         for info in members:
             member = _member_path(info.filename)
-            if str(member) != DOCUMENT_NAME and (len(member.parts) != 2 or member.parts[0] != "media"):
+            if str(member) != DOCUMENT_NAME and (
+                len(member.parts) != 2 or member.parts[0] != "media"
+            ):
                 raise ExchangeError(
-                    "$", f"unexpected file in the archive: {info.filename!r} "
-                    f"(only {DOCUMENT_NAME} and media/<file> are allowed)"
+                    "$",
+                    f"unexpected file in the archive: {info.filename!r} "
+                    f"(only {DOCUMENT_NAME} and media/<file> are allowed)",
                 )
             files[str(member)] = _read_member(archive, info)
     if DOCUMENT_NAME not in files:
@@ -131,5 +136,9 @@ def _with_media(document: dict[str, Any], files: dict[str, bytes]) -> Package:
             raise ExchangeError(json_path, f'"{media_path}" is refused: {exc}') from None
         media[media_path] = files[media_path]
     unused = sorted(set(files) - set(media))
-    notes = [f"{len(unused)} file(s) in media/ are named by no proposal and were skipped"] if unused else []
+    notes = (
+        [f"{len(unused)} file(s) in media/ are named by no proposal and were skipped"]
+        if unused
+        else []
+    )
     return Package(document=document, media=media, warnings=notes)

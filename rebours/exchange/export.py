@@ -12,7 +12,6 @@ from django.db.models import Count, Prefetch
 from rebours.board.models import Note
 from rebours.exchange.validation import FORMAT
 from rebours.proposals.models import Proposal
-from rebours.selection.models import Ballot
 from rebours.workshops.models import LessonKind, ThemeRole, Workshop
 
 
@@ -29,7 +28,9 @@ def _number(value: float | None) -> float | int | None:
     return int(value) if float(value).is_integer() else value
 
 
-def export_document(workshop: Workshop, *, image_paths: dict[int, str] | None = None) -> dict[str, Any]:
+def export_document(
+    workshop: Workshop, *, image_paths: dict[int, str] | None = None
+) -> dict[str, Any]:
     """The whole workshop as a `rebours.workshop/1` document, lists in their stored order.
 
     `image_paths` overrides the image path per proposal id (the zip writer uses it to leave out
@@ -75,9 +76,7 @@ def export_document(workshop: Workshop, *, image_paths: dict[int, str] | None = 
     _put(doc, "agenda", agenda)
 
     themes = []
-    for theme in workshop.themes.select_related("article").prefetch_related(
-        "memberships__person"
-    ):
+    for theme in workshop.themes.select_related("article").prefetch_related("memberships__person"):
         item = {"id": theme.key, "title": theme.title}
         _put(item, "challenge", theme.challenge)
         _put(item, "question", theme.question)
@@ -88,7 +87,9 @@ def export_document(workshop: Workshop, *, image_paths: dict[int, str] | None = 
             ("designers", ThemeRole.DESIGNER),
             ("members", ThemeRole.MEMBER),
         ):
-            _put(item, field_name, [m.person.key for m in theme.memberships.all() if m.role == role])
+            _put(
+                item, field_name, [m.person.key for m in theme.memberships.all() if m.role == role]
+            )
         _put(item, "opinion", theme.opinion)
         themes.append(item)
     doc["themes"] = themes
@@ -193,7 +194,9 @@ def write_zip(workshop: Workshop, target: Path | io.BytesIO) -> list[str]:
     warnings: list[str] = []
     paths: dict[int, str] = {}
     files: dict[str, str] = {}  # media path -> storage name
-    for proposal in Proposal.objects.filter(workshop=workshop).only("id", "key", "image", "image_path"):
+    for proposal in Proposal.objects.filter(workshop=workshop).only(
+        "id", "key", "image", "image_path"
+    ):
         if not proposal.image_path:
             continue
         name = proposal.image.name

@@ -22,8 +22,10 @@ FORMAT_FAMILY = "rebours.workshop/"
 
 @cache
 def schema() -> dict[str, Any]:
-    text = resources.files("rebours.exchange").joinpath("schema/workshop.schema.json").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("rebours.exchange")
+        .joinpath("schema/workshop.schema.json")
+        .read_text(encoding="utf-8")
     )
     return json.loads(text)
 
@@ -51,7 +53,9 @@ def parse_json(text: str | bytes) -> Any:
     except UnicodeDecodeError as exc:
         raise ExchangeError("$", f"the file is not UTF-8 ({exc.reason})") from None
     except json.JSONDecodeError as exc:
-        raise ExchangeError("$", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+        raise ExchangeError(
+            "$", f"not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
+        ) from None
 
 
 def validate(document: Any) -> None:
@@ -71,9 +75,7 @@ def _check_version(document: Any) -> None:
     if not isinstance(fmt, str) or not fmt.startswith(FORMAT_FAMILY):
         raise ExchangeError("$.format", f'not a Rebours workshop document (expected "{FORMAT}")')
     if fmt != FORMAT:
-        raise ExchangeError(
-            "$.format", f'unknown version "{fmt}"; this Rebours reads "{FORMAT}"'
-        )
+        raise ExchangeError("$.format", f'unknown version "{fmt}"; this Rebours reads "{FORMAT}"')
 
 
 def _sort_key(error: ValidationError) -> tuple:
@@ -160,7 +162,9 @@ def _check_string(text: str, path: list) -> None:
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
-        raise ExchangeError(json_path(path), "contains a lone surrogate: not valid Unicode") from None
+        raise ExchangeError(
+            json_path(path), "contains a lone surrogate: not valid Unicode"
+        ) from None
 
 
 LISTS_WITH_IDS = ("people", "press_review", "agenda", "themes", "notes", "proposals")
@@ -206,7 +210,12 @@ def _references(document: dict[str, Any]) -> Iterator[tuple[str, str, str, str]]
             yield path, proposal, "proposals", "proposal"
     for i, favourite in enumerate(selection.get("favourites") or []):
         yield f"$.selection.favourites[{i}].by", favourite["by"], "people", "person"
-        yield f"$.selection.favourites[{i}].proposal", favourite["proposal"], "proposals", "proposal"
+        yield (
+            f"$.selection.favourites[{i}].proposal",
+            favourite["proposal"],
+            "proposals",
+            "proposal",
+        )
 
 
 def _check_identity_and_references(document: dict[str, Any]) -> None:

@@ -29,7 +29,9 @@ class ImageInfo:
         return ALLOWED_FORMATS[self.format]
 
 
-def check_image(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> ImageInfo:
+def check_image(
+    data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS
+) -> ImageInfo:
     """Decode `data` fully and return what it is, or raise ImageRejected with the reason."""
     if len(data) > max_bytes:
         raise ImageRejected(

@@ -1,4 +1,4 @@
-"""A proposal: one tangible project written on the group's template, with its backcasting pathway."""
+"""A proposal: one tangible project written on the group's template, with its pathway."""
 
 from django.conf import settings
 from django.db import models
@@ -68,12 +68,13 @@ class Proposal(models.Model):
 
     @property
     def label(self) -> str:
-        """"a / Cantine REAL" as the seed numbers proposals within their theme."""
+        """ "a / Cantine REAL" as the seed numbers proposals within their theme."""
         return f"{self.letter} / {self.title}" if self.letter else self.title
 
     def image_available(self) -> bool:
         """Whether the image file is really in storage (a .json import names images it lacks)."""
-        return bool(self.image.name) and self.image.storage.exists(self.image.name)
+        name = self.image.name
+        return name is not None and name != "" and self.image.storage.exists(name)
 
     def pathway_backwards(self) -> list[dict]:
         """Milestones read from the horizon back to today, as the method asks."""

@@ -29,8 +29,10 @@ def proposal_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 def mosaic(request: HttpRequest, slug: str) -> HttpResponse:
     workshop = workshop_by_slug(slug)
-    proposals = Proposal.objects.filter(workshop=workshop).select_related("theme").order_by(
-        "theme__position", "position"
+    proposals = (
+        Proposal.objects.filter(workshop=workshop)
+        .select_related("theme")
+        .order_by("theme__position", "position")
     )
     return render(request, "proposals/mosaic.html", {"workshop": workshop, "proposals": proposals})
 
@@ -43,6 +45,10 @@ def search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "proposals/search.html",
-        {"q": text, "results": results, "workshop": workshop,
-         "workshops": Workshop.objects.filter(published=True)},
+        {
+            "q": text,
+            "results": results,
+            "workshop": workshop,
+            "workshops": Workshop.objects.filter(published=True),
+        },
     )

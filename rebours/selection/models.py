@@ -34,6 +34,9 @@ class Ballot(models.Model):
             models.UniqueConstraint(fields=["selection", "voter"], name="one_ballot_per_voter"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.voter} ({self.college or '-'})"
+
 
 class BallotGrade(models.Model):
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="grades")
@@ -45,6 +48,9 @@ class BallotGrade(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["ballot", "proposal"], name="one_grade_per_proposal"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.ballot}: {self.proposal} = {self.grade}"
 
 
 class Favourite(models.Model):
@@ -61,3 +67,6 @@ class Favourite(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["selection", "by", "proposal"], name="favourite_once"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.by} ♥ {self.proposal}"

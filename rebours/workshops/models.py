@@ -58,7 +58,10 @@ class Person(models.Model):
         help_text=_("The person agreed to be named in the booklet; otherwise only their role is."),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="workshop_people",
     )
 
@@ -188,6 +191,9 @@ class ThemeMembership(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person} ({self.role}) in {self.theme}"
+
 
 class LessonKind(models.TextChoices):
     WORKED = "worked", _("what worked")
@@ -204,6 +210,9 @@ class Lesson(models.Model):
 
     class Meta:
         ordering = ["kind", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
 
 
 class Contact(models.Model):

@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from rebours.workshops import queries
+from rebours.workshops.models import LessonKind
 
 
 def workshop_list(request: HttpRequest) -> HttpResponse:
@@ -11,6 +12,7 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
 
 def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
     workshop = queries.workshop_by_slug(slug)
+    lessons = list(workshop.lessons.all())
     return render(
         request,
         "workshops/detail.html",
@@ -20,6 +22,9 @@ def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "articles": workshop.articles.select_related("theme"),
             "themes": queries.themes_with_proposals(workshop),
             "agenda": workshop.agenda.all(),
+            "worked": [x for x in lessons if x.kind == LessonKind.WORKED],
+            "did_not_work": [x for x in lessons if x.kind == LessonKind.DID_NOT_WORK],
+            "contacts": workshop.contacts.all(),
         },
     )
 

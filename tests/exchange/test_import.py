@@ -115,13 +115,17 @@ def test_ballot_grade_not_in_scale_changes_nothing(tmp_path):
     ["../evil.png", "media/../../evil.png", "/etc/passwd", "media\\..\\evil.png", "C:/evil.png"],
 )
 def test_zip_path_traversal_changes_nothing(tmp_path, member):
-    path = write_zip(tmp_path, hostile_document(), {"media/p1.png": png_bytes()}, extra={member: b"x"})
+    path = write_zip(
+        tmp_path, hostile_document(), {"media/p1.png": png_bytes()}, extra={member: b"x"}
+    )
     error = refused_without_trace(path)
     assert "unsafe path" in error.message or "unexpected file" in error.message
 
 
 def test_zip_member_outside_media_changes_nothing(tmp_path):
-    path = write_zip(tmp_path, hostile_document(), {"media/p1.png": png_bytes()}, extra={"run.sh": b"rm -rf /"})
+    path = write_zip(
+        tmp_path, hostile_document(), {"media/p1.png": png_bytes()}, extra={"run.sh": b"rm -rf /"}
+    )
     assert "unexpected file" in refused_without_trace(path).message
 
 
@@ -134,7 +138,9 @@ def test_oversized_member_changes_nothing(tmp_path):
 
 def test_oversized_member_with_a_lying_header_changes_nothing(tmp_path):
     # Write a member, then shrink the sizes its headers declare: reading must still stop.
-    path = write_zip(tmp_path, hostile_document(), {"media/p1.png": b"\0" * (MAX_MEMBER_BYTES + 10)})
+    path = write_zip(
+        tmp_path, hostile_document(), {"media/p1.png": b"\0" * (MAX_MEMBER_BYTES + 10)}
+    )
     data = bytearray(path.read_bytes())
     with zipfile.ZipFile(path) as archive:
         info = archive.getinfo("media/p1.png")
@@ -221,7 +227,9 @@ def test_a_database_error_midway_leaves_nothing(tmp_path, monkeypatch):
 def test_a_failed_replace_keeps_the_old_workshop(tmp_path, monkeypatch):
     import_file(write_zip(tmp_path, hostile_document(), {"media/p1.png": png_bytes()}))
     before = snapshot()
-    package = read_package(write_zip(tmp_path, hostile_document(), {"media/p1.png": png_bytes()}, "b.zip"))
+    package = read_package(
+        write_zip(tmp_path, hostile_document(), {"media/p1.png": png_bytes()}, "b.zip")
+    )
     monkeypatch.setattr(
         Proposal.objects, "bulk_create", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom"))
     )
@@ -247,17 +255,25 @@ def test_cli_exit_status_and_message(tmp_path):
     env = {"REBOURS_DATA_DIR": str(tmp_path / "data"), "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
         [sys.executable, "-m", "rebours", "import", str(path)],
-        cwd=REPO, env=env, capture_output=True, text=True, check=False, timeout=120,
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert result.returncode != 0
     lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert lines == ['CommandError: $.workshop.slug: "Bad Slug" does not match the pattern ^[a-z0-9][a-z0-9-]{0,63}$']
+    assert lines == [
+        "CommandError: $.workshop.slug: "
+        '"Bad Slug" does not match the pattern ^[a-z0-9][a-z0-9-]{0,63}$'
+    ]
 
 
 def test_read_package_rejects_unknown_suffix(tmp_path):
     path = tmp_path / "doc.txt"
     path.write_text("{}")
-    with pytest.raises(ExchangeError, match="use .json or .zip"):
+    with pytest.raises(ExchangeError, match=r"use \.json or \.zip"):
         read_package(path)
 
 

@@ -32,10 +32,15 @@ def load(document, tmp_path, media=None):
 
 
 def test_normalise_drops_nothing_values_and_keeps_order():
-    assert normalise({"b": [], "a": {"x": None, "y": ""}, "c": [2, 1], "d": 0}) == {"c": [2, 1], "d": 0}
+    assert normalise({"b": [], "a": {"x": None, "y": ""}, "c": [2, 1], "d": 0}) == {
+        "c": [2, 1],
+        "d": 0,
+    }
 
 
-@pytest.mark.parametrize("document", [hostile_document(), minimal_document()], ids=["hostile", "minimal"])
+@pytest.mark.parametrize(
+    "document", [hostile_document(), minimal_document()], ids=["hostile", "minimal"]
+)
 def test_round_trip(document, tmp_path):
     workshop = load(document, tmp_path, {"media/p1.png": png_bytes()})
     exported = export_document(workshop)

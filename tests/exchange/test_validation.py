@@ -96,7 +96,9 @@ def test_note_longer_than_2000_characters():
     assert "2000" in error.message
 
 
-@pytest.mark.parametrize("listing", ["people", "press_review", "agenda", "themes", "notes", "proposals"])
+@pytest.mark.parametrize(
+    "listing", ["people", "press_review", "agenda", "themes", "notes", "proposals"]
+)
 def test_duplicate_ids(listing):
     document = hostile_document()
     items = document[listing]
@@ -111,16 +113,38 @@ def test_duplicate_ids(listing):
     ("mutate", "path", "message"),
     [
         (lambda d: d["proposals"][1].update(theme="x"), "$.proposals[1].theme", 'no theme "x"'),
-        (lambda d: d["themes"][0]["members"].append("ghost"), "$.themes[0].members[2]", 'no person "ghost"'),
-        (lambda d: d["themes"][0].update(article="art-9"), "$.themes[0].article", 'no article "art-9"'),
-        (lambda d: d["press_review"][1].update(theme="t-9"), "$.press_review[1].theme", 'no theme "t-9"'),
+        (
+            lambda d: d["themes"][0]["members"].append("ghost"),
+            "$.themes[0].members[2]",
+            'no person "ghost"',
+        ),
+        (
+            lambda d: d["themes"][0].update(article="art-9"),
+            "$.themes[0].article",
+            'no article "art-9"',
+        ),
+        (
+            lambda d: d["press_review"][1].update(theme="t-9"),
+            "$.press_review[1].theme",
+            'no theme "t-9"',
+        ),
         (lambda d: d["notes"][1].update(session="s9"), "$.notes[1].session", 'no agenda item "s9"'),
         (lambda d: d["notes"][2].update(author="zed"), "$.notes[2].author", 'no person "zed"'),
-        (lambda d: d["selection"]["ballots"][0].update(voter="zed"), "$.selection.ballots[0].voter", 'no person "zed"'),
-        (lambda d: d["selection"]["ballots"][1]["grades"].update({"p-9": "Très bien"}),
-         '$.selection.ballots[1].grades["p-9"]', 'no proposal "p-9"'),
-        (lambda d: d["selection"]["favourites"][0].update(proposal="p-9"),
-         "$.selection.favourites[0].proposal", 'no proposal "p-9"'),
+        (
+            lambda d: d["selection"]["ballots"][0].update(voter="zed"),
+            "$.selection.ballots[0].voter",
+            'no person "zed"',
+        ),
+        (
+            lambda d: d["selection"]["ballots"][1]["grades"].update({"p-9": "Très bien"}),
+            '$.selection.ballots[1].grades["p-9"]',
+            'no proposal "p-9"',
+        ),
+        (
+            lambda d: d["selection"]["favourites"][0].update(proposal="p-9"),
+            "$.selection.favourites[0].proposal",
+            'no proposal "p-9"',
+        ),
     ],
 )
 def test_dangling_references(mutate, path, message):

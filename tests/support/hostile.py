@@ -67,7 +67,13 @@ def hostile_document(slug: str = "hostile") -> dict[str, Any]:
             {"id": "art-2", "headline": h("headline 2")},
         ],
         "agenda": [
-            {"id": "open", "kind": "opening", "title": h("opening"), "starts_at": "09:00", "minutes": 30},
+            {
+                "id": "open",
+                "kind": "opening",
+                "title": h("opening"),
+                "starts_at": "09:00",
+                "minutes": 30,
+            },
             {"id": "s1", "kind": "diverge", "title": h("s1"), "starts_at": "09:30", "minutes": 120},
             {"id": "s2", "kind": "converge", "minutes": 120},
         ],
@@ -132,13 +138,22 @@ def hostile_document(slug: str = "hostile") -> dict[str, Any]:
         "selection": {
             "grades": ["À rejeter", h("grade")[:80], "Très bien"],
             "ballots": [
-                {"voter": "bo-2", "college": h("college"), "grades": {"p-1": "Très bien", "p-2": "À rejeter"}},
+                {
+                    "voter": "bo-2",
+                    "college": h("college"),
+                    "grades": {"p-1": "Très bien", "p-2": "À rejeter"},
+                },
                 {"voter": "ana", "grades": {"p-2": "Très bien"}},
             ],
             "favourites": [{"by": "bo-2", "proposal": "p-1"}],
         },
         "retrospective": {"worked": [h("worked")], "did_not_work": [h("failed"), h("failed 2")]},
         "contacts": [
-            {"name": h("contact"), "role": h("role"), "email": "x@example.org", "url": "javascript:alert(1)"}
+            {
+                "name": h("contact"),
+                "role": h("role"),
+                "email": "x@example.org",
+                "url": "javascript:alert(1)",
+            }
         ],
     }

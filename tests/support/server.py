@@ -26,7 +26,7 @@ def free_port() -> int:
 
 
 def _fresh_database_url() -> tuple[str | None, str | None]:
-    """(url, name) of a new PostgreSQL database when the suite runs on PostgreSQL, else (None, None)."""
+    """(url, name) of a new database when the suite runs on PostgreSQL, else (None, None)."""
     base = os.environ.get("DATABASE_URL", "")
     if not base.startswith(("postgres://", "postgresql://")):
         return None, None
@@ -57,11 +57,18 @@ class RunningServer:
     processes: list[subprocess.Popen] = field(default_factory=list)
     database: str | None = None
 
-    def rebours(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
+    def rebours(
+        self, *args: str, check: bool = True, input: str | None = None
+    ) -> subprocess.CompletedProcess:
         """Run a `rebours` subcommand against this server's database."""
         return subprocess.run(
             [sys.executable, "-m", "rebours", *args],
-            env=self.env, cwd=REPO, capture_output=True, text=True, check=check, input=input,
+            env=self.env,
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=check,
+            input=input,
             timeout=300,
         )
 
@@ -82,7 +89,9 @@ class RunningServer:
             _drop_database(self.database)
 
 
-def start_server(*, demo: bool = True, workers: int = 1, extra_env: dict[str, str] | None = None) -> RunningServer:
+def start_server(
+    *, demo: bool = True, workers: int = 1, extra_env: dict[str, str] | None = None
+) -> RunningServer:
     data_dir = Path(tempfile.mkdtemp(prefix="rebours-srv-"))
     env = {**os.environ, "REBOURS_DATA_DIR": str(data_dir), "DEBUG": "0", "PYTHONUNBUFFERED": "1"}
     env.pop("DJANGO_SETTINGS_MODULE", None)
@@ -91,21 +100,35 @@ def start_server(*, demo: bool = True, workers: int = 1, extra_env: dict[str, st
         env["DATABASE_URL"] = url_db
     env.update(extra_env or {})
     port = free_port()
-    server = RunningServer(url=f"http://127.0.0.1:{port}", env=env, data_dir=data_dir, database=name)
+    server = RunningServer(
+        url=f"http://127.0.0.1:{port}", env=env, data_dir=data_dir, database=name
+    )
     server.rebours("migrate", "--verbosity", "0")
     if demo:
         server.rebours("demo", "--no-serve")
     log = open(data_dir / "server.log", "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
-        [sys.executable, "-m", "rebours", "serve", "--no-migrate", "--port", str(port),
-         "--workers", str(workers)],
-        env=env, cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "rebours",
+            "serve",
+            "--no-migrate",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     server.processes.append(process)
     deadline = time.monotonic() + 60
     while True:
         try:
-            with urllib.request.urlopen(server.url + "/", timeout=2):  # noqa: S310 - loopback
+            with urllib.request.urlopen(server.url + "/", timeout=2):
                 break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:

@@ -13,5 +13,7 @@ def snapshot() -> dict[str, object]:
         if model._meta.app_label in {"workshops", "board", "proposals", "review", "selection"}
     }
     media = Path(settings.MEDIA_ROOT)
-    counts["media files"] = sorted(str(p.relative_to(media)) for p in media.rglob("*") if p.is_file())
+    counts["media files"] = sorted(
+        str(p.relative_to(media)) for p in media.rglob("*") if p.is_file()
+    )
     return counts

@@ -6,24 +6,56 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('proposals', '0001_initial'),
+        ("proposals", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Review',
+            name="Review",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opinion', models.TextField(blank=True, verbose_name='our opinion')),
-                ('triage', models.CharField(blank=True, choices=[('programme', 'for a regional programme'), ('rework', 'to rework'), ('not_original', 'not original')], max_length=16, verbose_name='triage')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('proposal', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='review', to='proposals.proposal')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opinion", models.TextField(blank=True, verbose_name="our opinion")),
+                (
+                    "triage",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("programme", "for a regional programme"),
+                            ("rework", "to rework"),
+                            ("not_original", "not original"),
+                        ],
+                        max_length=16,
+                        verbose_name="triage",
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "proposal",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="review",
+                        to="proposals.proposal",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,168 +14,328 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PressArticle',
+            name="PressArticle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('headline', models.TextField(verbose_name='headline')),
-                ('lede', models.TextField(blank=True, verbose_name='lede')),
-                ('dated', models.DateField(blank=True, null=True, verbose_name='dated')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("headline", models.TextField(verbose_name="headline")),
+                ("lede", models.TextField(blank=True, verbose_name="lede")),
+                ("dated", models.DateField(blank=True, null=True, verbose_name="dated")),
             ],
             options={
-                'verbose_name': 'press article',
-                'verbose_name_plural': 'press review',
-                'ordering': ['position', 'id'],
+                "verbose_name": "press article",
+                "verbose_name_plural": "press review",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Workshop',
+            name="Workshop",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=64, unique=True, verbose_name='slug')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('subtitle', models.TextField(blank=True, verbose_name='subtitle')),
-                ('horizon_year', models.PositiveSmallIntegerField(verbose_name='horizon year')),
-                ('held_on', models.DateField(blank=True, null=True, verbose_name='held on')),
-                ('venue', models.TextField(blank=True, verbose_name='venue')),
-                ('language', models.CharField(blank=True, max_length=5, verbose_name='language')),
-                ('organiser', models.TextField(blank=True, verbose_name='organiser')),
-                ('introduction', models.TextField(blank=True, verbose_name='introduction')),
-                ('hours', models.FloatField(blank=True, null=True, verbose_name='hours')),
-                ('published', models.BooleanField(default=True, verbose_name='published')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=64, unique=True, verbose_name="slug")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("subtitle", models.TextField(blank=True, verbose_name="subtitle")),
+                ("horizon_year", models.PositiveSmallIntegerField(verbose_name="horizon year")),
+                ("held_on", models.DateField(blank=True, null=True, verbose_name="held on")),
+                ("venue", models.TextField(blank=True, verbose_name="venue")),
+                ("language", models.CharField(blank=True, max_length=5, verbose_name="language")),
+                ("organiser", models.TextField(blank=True, verbose_name="organiser")),
+                ("introduction", models.TextField(blank=True, verbose_name="introduction")),
+                ("hours", models.FloatField(blank=True, null=True, verbose_name="hours")),
+                ("published", models.BooleanField(default=True, verbose_name="published")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'verbose_name': 'workshop',
-                'verbose_name_plural': 'workshops',
-                'ordering': ['-held_on', 'title'],
+                "verbose_name": "workshop",
+                "verbose_name_plural": "workshops",
+                "ordering": ["-held_on", "title"],
             },
         ),
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('display_name', models.TextField(verbose_name='display name')),
-                ('roles', models.JSONField(blank=True, default=list, verbose_name='roles')),
-                ('organisation', models.TextField(blank=True, verbose_name='organisation')),
-                ('attributes', models.JSONField(blank=True, default=dict, verbose_name='attributes')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='workshop_people', to=settings.AUTH_USER_MODEL)),
-                ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='people', to='workshops.workshop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("display_name", models.TextField(verbose_name="display name")),
+                ("roles", models.JSONField(blank=True, default=list, verbose_name="roles")),
+                ("organisation", models.TextField(blank=True, verbose_name="organisation")),
+                (
+                    "attributes",
+                    models.JSONField(blank=True, default=dict, verbose_name="attributes"),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="workshop_people",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "workshop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="people",
+                        to="workshops.workshop",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'person',
-                'verbose_name_plural': 'people',
-                'ordering': ['position', 'id'],
+                "verbose_name": "person",
+                "verbose_name_plural": "people",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('title', models.TextField(verbose_name='title')),
-                ('challenge', models.TextField(blank=True, verbose_name='challenge')),
-                ('question', models.TextField(blank=True, verbose_name='question')),
-                ('introduction', models.TextField(blank=True, verbose_name='introduction')),
-                ('opinion', models.TextField(blank=True, verbose_name='our opinion')),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='workshops.pressarticle')),
-                ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='themes', to='workshops.workshop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64)),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("title", models.TextField(verbose_name="title")),
+                ("challenge", models.TextField(blank=True, verbose_name="challenge")),
+                ("question", models.TextField(blank=True, verbose_name="question")),
+                ("introduction", models.TextField(blank=True, verbose_name="introduction")),
+                ("opinion", models.TextField(blank=True, verbose_name="our opinion")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="workshops.pressarticle",
+                    ),
+                ),
+                (
+                    "workshop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="themes",
+                        to="workshops.workshop",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'theme',
-                'verbose_name_plural': 'themes',
-                'ordering': ['position', 'id'],
+                "verbose_name": "theme",
+                "verbose_name_plural": "themes",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='pressarticle',
-            name='theme',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='articles', to='workshops.theme'),
+            model_name="pressarticle",
+            name="theme",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="articles",
+                to="workshops.theme",
+            ),
         ),
         migrations.AddField(
-            model_name='pressarticle',
-            name='workshop',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='articles', to='workshops.workshop'),
+            model_name="pressarticle",
+            name="workshop",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="articles",
+                to="workshops.workshop",
+            ),
         ),
         migrations.CreateModel(
-            name='Lesson',
+            name="Lesson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('worked', 'what worked'), ('did_not_work', 'what did not work')], max_length=16)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('text', models.TextField()),
-                ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lessons', to='workshops.workshop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("worked", "what worked"), ("did_not_work", "what did not work")],
+                        max_length=16,
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("text", models.TextField()),
+                (
+                    "workshop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lessons",
+                        to="workshops.workshop",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['kind', 'position', 'id'],
+                "ordering": ["kind", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Contact',
+            name="Contact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('name', models.TextField(verbose_name='name')),
-                ('role', models.TextField(blank=True, verbose_name='role')),
-                ('email', models.TextField(blank=True, verbose_name='email')),
-                ('url', models.TextField(blank=True, verbose_name='web address')),
-                ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='workshops.workshop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("name", models.TextField(verbose_name="name")),
+                ("role", models.TextField(blank=True, verbose_name="role")),
+                ("email", models.TextField(blank=True, verbose_name="email")),
+                ("url", models.TextField(blank=True, verbose_name="web address")),
+                (
+                    "workshop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="workshops.workshop",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=64)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('kind', models.CharField(choices=[('opening', 'opening'), ('diverge', 'diverge'), ('converge', 'converge'), ('break', 'break'), ('selection', 'selection'), ('closing', 'closing')], max_length=16, verbose_name='kind')),
-                ('title', models.TextField(blank=True, verbose_name='title')),
-                ('starts_at', models.TimeField(blank=True, null=True, verbose_name='starts at')),
-                ('minutes', models.PositiveIntegerField(verbose_name='minutes')),
-                ('workshop', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='agenda', to='workshops.workshop')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=64)),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("opening", "opening"),
+                            ("diverge", "diverge"),
+                            ("converge", "converge"),
+                            ("break", "break"),
+                            ("selection", "selection"),
+                            ("closing", "closing"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("title", models.TextField(blank=True, verbose_name="title")),
+                ("starts_at", models.TimeField(blank=True, null=True, verbose_name="starts at")),
+                ("minutes", models.PositiveIntegerField(verbose_name="minutes")),
+                (
+                    "workshop",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="agenda",
+                        to="workshops.workshop",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agenda item',
-                'verbose_name_plural': 'agenda',
-                'ordering': ['position', 'id'],
+                "verbose_name": "agenda item",
+                "verbose_name_plural": "agenda",
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='ThemeMembership',
+            name="ThemeMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('facilitator', 'facilitator'), ('designer', 'designer'), ('member', 'member')], max_length=16)),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='workshops.person')),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='workshops.theme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("facilitator", "facilitator"),
+                            ("designer", "designer"),
+                            ("member", "member"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="workshops.person",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="workshops.theme",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('theme', 'person', 'role'), name='theme_membership_unique')],
+                "ordering": ["position", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("theme", "person", "role"), name="theme_membership_unique"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='theme',
-            constraint=models.UniqueConstraint(fields=('workshop', 'key'), name='theme_key_unique'),
+            model_name="theme",
+            constraint=models.UniqueConstraint(fields=("workshop", "key"), name="theme_key_unique"),
         ),
         migrations.AddConstraint(
-            model_name='pressarticle',
-            constraint=models.UniqueConstraint(fields=('workshop', 'key'), name='article_key_unique'),
+            model_name="pressarticle",
+            constraint=models.UniqueConstraint(
+                fields=("workshop", "key"), name="article_key_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='person',
-            constraint=models.UniqueConstraint(fields=('workshop', 'key'), name='person_key_unique'),
+            model_name="person",
+            constraint=models.UniqueConstraint(
+                fields=("workshop", "key"), name="person_key_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('workshop', 'key'), name='agenda_key_unique'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(
+                fields=("workshop", "key"), name="agenda_key_unique"
+            ),
         ),
     ]

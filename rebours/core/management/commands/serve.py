@@ -12,11 +12,15 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument(
-            "--workers", type=int, default=1,
+            "--workers",
+            type=int,
+            default=1,
             help="ASGI worker processes; more than one needs REDIS_URL so that live events "
             "reach clients of every process",
         )
-        parser.add_argument("--no-migrate", action="store_true", help="do not apply migrations first")
+        parser.add_argument(
+            "--no-migrate", action="store_true", help="do not apply migrations first"
+        )
 
     def handle(self, *args, host, port, workers, no_migrate, **options):
         from django.conf import settings

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from rebours.exchange.demo import DEMO_SLUG, load_demo
+from rebours.exchange.demo import DEMO_SLUG, demo_organiser, load_demo
 
 
 class Command(BaseCommand):
@@ -20,5 +20,10 @@ class Command(BaseCommand):
             self.stdout.write(f'Loaded the demo workshop "{DEMO_SLUG}".')
         else:
             self.stdout.write(f'The demo workshop "{DEMO_SLUG}" is already there.')
+        username, password = demo_organiser()
+        self.stdout.write(
+            f"Organiser sign-in for the demo: {username} / {password} "
+            "(kept in the data folder; change it with `rebours manage changepassword`)."
+        )
         if not no_serve:
             call_command("serve", host=host, port=port, no_migrate=True)
