@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('workshops', '0001_initial'),
+        ("workshops", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='person',
-            name='credit_by_name',
-            field=models.BooleanField(default=False, help_text='The person agreed to be named in the booklet; otherwise only their role is.', verbose_name='credited by name'),
+            model_name="person",
+            name="credit_by_name",
+            field=models.BooleanField(
+                default=False,
+                help_text="The person agreed to be named in the booklet; otherwise only their role is.",
+                verbose_name="credited by name",
+            ),
         ),
     ]
