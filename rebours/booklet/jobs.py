@@ -22,6 +22,7 @@ _lock = threading.Lock()
 _executor: ThreadPoolExecutor | None = None
 _heartbeat: threading.Thread | None = None
 _active: set[int] = set()
+_futures: dict[int, Future] = {}
 _wake = threading.Event()
 
 
@@ -41,12 +42,23 @@ def submit(version_id: int) -> Future:
         if _heartbeat is None or not _heartbeat.is_alive():
             _heartbeat = threading.Thread(target=_beat, name="booklet-heartbeat", daemon=True)
             _heartbeat.start()
-        return _pool().submit(_run, version_id)
+        future = _pool().submit(_run, version_id)
+        _futures[version_id] = future
+        return future
 
 
 def active() -> set[int]:
     with _lock:
         return set(_active)
+
+
+def wait(version_id: int, timeout: float | None = None):
+    """Block until this process has rendered `version_id` (for tests and scripts)."""
+    with _lock:
+        future = _futures.get(version_id)
+    if future is None:
+        raise LookupError(f"version {version_id} was not submitted in this process")
+    return future.result(timeout=timeout)
 
 
 def _run(version_id: int):
@@ -58,6 +70,9 @@ def _run(version_id: int):
     finally:
         with _lock:
             _active.discard(version_id)
+            # Keep finished futures only for a short while: a server runs for months.
+            for done in [k for k, f in _futures.items() if f.done() and k != version_id][:-20]:
+                _futures.pop(done, None)
         connection.close()
 
 
