@@ -260,7 +260,8 @@ def build_pdf(workshop: Workshop, lang: str, *, progress: Progress = _no_progres
     document, problems = layout_pdf(html, expected_pages=expected_pages(booklet), progress=progress)
     lap(Step.LAYOUT)
     progress(Step.WRITE, 0)
-    data = document.write_pdf()
+    with _listening(logging.NullHandler(), "weasyprint.progress", quiet=True):
+        data = document.write_pdf()
     lap(Step.WRITE)
     progress(Step.WRITE, 1)
     warnings = [*booklet.warnings, *(f"WeasyPrint: {p}" for p in problems)]

@@ -1,5 +1,6 @@
 """Booklet tests: workshops imported through the importer, PDFs read back with poppler."""
 
+import json
 import os
 import re
 import shutil
@@ -30,7 +31,13 @@ def pytest_collection_modifyitems(items):
 
 
 def import_document(tmp_path: Path, document: dict, media: dict | None = None):
-    path = write_zip(tmp_path / f"{document['workshop']['slug']}.zip", document, media or {})
+    """Import through the real importer: a .zip with `media`, else a bare .json."""
+    slug = document["workshop"]["slug"]
+    if media is None:
+        path = tmp_path / f"{slug}.json"
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    else:
+        path = write_zip(tmp_path / f"{slug}.zip", document, media)
     return do_import_workshop(read_package(path), actor=None).workshop
 
 
@@ -93,8 +100,6 @@ def demo_pdf(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_document() -> dict:
-    import json
-
     return json.loads((DEMO_DIR / "workshop.json").read_text(encoding="utf-8"))
 
 

@@ -51,9 +51,16 @@ class Command(BaseCommand):
 
         bar = tqdm(total=100, file=sys.stderr, unit="%", dynamic_ncols=True, leave=True)
 
+        shown: list[Step] = []
+
         def progress(step: Step, fraction: float) -> None:
+            new_step = not shown or shown[-1] != step
+            if new_step:
+                shown.append(step)
             bar.set_description_str(STEP_LABELS[step], refresh=False)
             bar.update(overall_percent(step, fraction) - bar.n)
+            if new_step:
+                bar.refresh()  # every step shows, however quick
 
         try:
             result = build(workshop, lang, progress=progress)
