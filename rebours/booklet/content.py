@@ -116,10 +116,6 @@ class Pathway:
         """The horizon's year is written under the axis unless a milestone already says it."""
         return all(m.year != self.horizon for m in self.marks)
 
-    @property
-    def label_today(self) -> bool:
-        return all(m.year != self.today for m in self.marks)
-
 
 @dataclass(frozen=True)
 class ActorRole:
@@ -520,6 +516,8 @@ def _picture(proposal: Proposal, images: ImageMode, warnings: list[str]) -> Pict
 
 PATHWAY_WIDTH = 1000
 PATHWAY_MARGIN = 70
+# Room on the right, past the arrow, for today's year.
+PATHWAY_TODAY_ROOM = 60
 
 
 def _pathway(proposal: Proposal) -> Pathway | None:
@@ -529,7 +527,7 @@ def _pathway(proposal: Proposal) -> Pathway | None:
     if timeline is None:
         return None
     span = timeline.axis_end - timeline.margin
-    usable = PATHWAY_WIDTH - 2 * PATHWAY_MARGIN
+    usable = PATHWAY_WIDTH - 2 * PATHWAY_MARGIN - PATHWAY_TODAY_ROOM
 
     def mirror(x: float) -> float:
         # timeline_for draws today on the left; the booklet reads from the horizon.
@@ -544,7 +542,7 @@ def _pathway(proposal: Proposal) -> Pathway | None:
         horizon=timeline.horizon,
         today=timeline.start,
         horizon_x=PATHWAY_MARGIN,
-        today_x=PATHWAY_WIDTH - PATHWAY_MARGIN,
+        today_x=PATHWAY_WIDTH - PATHWAY_MARGIN - PATHWAY_TODAY_ROOM,
         marks=marks,
         width=PATHWAY_WIDTH,
     )
