@@ -25,9 +25,12 @@ def setup(data_dir: str) -> None:
     os.environ["REBOURS_DATA_DIR"] = data_dir
     os.environ["DJANGO_SETTINGS_MODULE"] = "rebours.settings"
     os.environ.pop("DATABASE_URL", None)
+    import logging
+
     import django
 
     django.setup()
+    logging.getLogger("weasyprint.progress").propagate = False
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)

@@ -215,7 +215,17 @@ def layout_pdf(html: str, *, expected_pages: int = 0, progress: Progress = _no_p
     fetcher = _fetcher_class()()
     problems = _Problems()
     expected = max(expected_pages, 1)
-    counter = _PageCounter(lambda page: progress(Step.LAYOUT, min(page / expected, 0.98)))
+    highest = [0.0]
+
+    def on_page(page: int) -> None:
+        # WeasyPrint lays the pages out again when page numbers change (the contents'
+        # target-counter): the bar never goes back.
+        fraction = min(page / expected, 0.98)
+        if fraction > highest[0]:
+            highest[0] = fraction
+            progress(Step.LAYOUT, fraction)
+
+    counter = _PageCounter(on_page)
     with _listening(problems, "weasyprint"), _listening(counter, "weasyprint.progress", quiet=True):
         # Only the booklet's stylesheet: site.css is written for browsers (the palette
         # variables it holds come through page_rules).
