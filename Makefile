@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEBIAN_TEST_PACKAGES := chromium poppler-utils gettext fonts-dejavu-core postgresql redis-server
+DEBIAN_TEST_PACKAGES := chromium poppler-utils gettext fonts-dejavu-core fonts-dejavu-extra postgresql redis-server
 PYTEST_OPTS ?=
 
 .DEFAULT_GOAL := help

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rebours.proposals",
     "rebours.review",
     "rebours.selection",
+    "rebours.booklet",
     "rebours.exchange",
     "rebours.api",
 ]
