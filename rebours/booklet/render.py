@@ -174,7 +174,8 @@ class _PageCounter(logging.Handler):
             return
         if str(record.msg).startswith("Step 5 - Creating layout - Page"):
             with suppress(TypeError, ValueError, IndexError):
-                self.on_page(int(record.args[0]))  # type: ignore[index]
+                args = record.args if isinstance(record.args, tuple) else ()
+                self.on_page(int(str(args[0])))
 
 
 class _Problems(logging.Handler):

@@ -18,4 +18,4 @@ def latest_booklets(workshop: Workshop) -> list[BookletVersion]:
 @register.simple_tag(takes_context=True)
 def can_publish_booklet(context: template.Context, workshop: Workshop) -> bool:
     request = context.get("request")
-    return bool(request) and can_publish(request.user, workshop)
+    return request is not None and can_publish(request.user, workshop)
