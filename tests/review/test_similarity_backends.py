@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from rebours.review.similarity import (
+    Backend,
     Document,
     E5Backend,
     Index,
+    Query,
     TfidfBackend,
     TrigramBackend,
     build_index,
@@ -18,7 +20,11 @@ from rebours.review.similarity import (
 from rebours.review.similarity.text import stem, tokenize
 
 HERE = Path(__file__).parent
-BACKENDS = {"e5": E5Backend(), "tfidf": TfidfBackend(), "trigram": TrigramBackend()}
+BACKENDS: dict[str, Backend] = {
+    "e5": E5Backend(),
+    "tfidf": TfidfBackend(),
+    "trigram": TrigramBackend(),
+}
 
 
 def load_initiatives() -> list[Document]:
@@ -39,7 +45,7 @@ def index(request: pytest.FixtureRequest) -> Index:
 
 
 def title_of(index: Index, doc_id: str) -> str:
-    return index.document(doc_id).title  # type: ignore[attr-defined]
+    return index.document(doc_id).title
 
 
 # A citizen's proposal and the initiative a reviewer would point to. Each keeps a
@@ -97,7 +103,7 @@ def test_a_document_is_not_its_own_neighbour(index: Index) -> None:
 
 
 def test_identical_text_scores_one(index: Index) -> None:
-    doc = index.document("init-0")  # type: ignore[attr-defined]
+    doc = index.document("init-0")
     copy = Document(id="copy", title=doc.title, text=doc.text)
     best = index.most_similar(copy, top=1)[0]
     assert best.id == "init-0"
@@ -107,12 +113,12 @@ def test_identical_text_scores_one(index: Index) -> None:
 def test_exclude_group(index: Index) -> None:
     query = "Des bénévoles aident les collégiens à faire leurs devoirs"
     first = index.most_similar(query, top=1)[0]
-    group = index.document(first.id).group  # type: ignore[attr-defined]
+    group = index.document(first.id).group
     kept = index.most_similar(query, top=len(index), exclude_group=group)
     assert kept
-    assert all(index.document(m.id).group != group for m in kept)  # type: ignore[attr-defined]
+    assert all(index.document(m.id).group != group for m in kept)
     # Orvaux has three initiatives: all of them go.
-    orvaux = {d for d in index.ids if index.document(d).group == "Orvaux"}  # type: ignore[attr-defined]
+    orvaux = {d for d in index.ids if index.document(d).group == "Orvaux"}
     assert len(orvaux) >= 2
     found = index.most_similar(query, top=len(index), exclude_group="Orvaux")
     assert not orvaux & {m.id for m in found}
@@ -137,7 +143,11 @@ def test_top_and_min_score(index: Index) -> None:
 
 
 def test_batch_equals_one_by_one(index: Index) -> None:
-    queries = [*index.ids[:4], "marché de producteurs", Document("x", "fibre pour les fermes")]
+    queries: list[Query] = [
+        *index.ids[:4],
+        "marché de producteurs",
+        Document("x", "fibre pour les fermes"),
+    ]
     batch = index.most_similar_many(queries, top=4)
     for query, matches in zip(queries, batch, strict=True):
         single = index.most_similar(query, top=4)
@@ -160,7 +170,7 @@ def test_shared_terms_are_real_words_of_both_texts(index: Index) -> None:
     matches = index.most_similar(query, top=5)
     assert any(m.shared_terms for m in matches)
     for m in matches:
-        other = index.document(m.id).full_text  # type: ignore[attr-defined]
+        other = index.document(m.id).full_text
         other_stems = {t.stem for t in tokenize(other)}
         for term in m.shared_terms:
             assert term.lower() in _words(query)  # written as in the query

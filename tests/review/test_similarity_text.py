@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rebours.review.similarity import Document, E5Backend, TfidfBackend, TrigramBackend
+from rebours.review.similarity import Backend, Document, E5Backend, TfidfBackend, TrigramBackend
 from rebours.review.similarity.text import (
     FRENCH_STOP_WORDS,
     MAX_CHARS,
@@ -86,12 +86,12 @@ HOSTILE = [
 @pytest.mark.parametrize(
     "backend", [E5Backend(), TfidfBackend(), TrigramBackend()], ids=lambda b: b.name
 )
-def test_hostile_text_does_not_crash(backend: object) -> None:
-    if not backend.available():  # type: ignore[attr-defined]
+def test_hostile_text_does_not_crash(backend: Backend) -> None:
+    if not backend.available():
         pytest.skip("not installed")
     docs = [Document(f"h{i}", t, title=t[:50], group="g") for i, t in enumerate(HOSTILE)]
     docs.append(Document("ok", "Un vélo pour chaque élève", title="Vélos"))
-    index = backend.build(docs)  # type: ignore[attr-defined]
+    index = backend.build(docs)
     # By id, so E5 does not embed the 10 kB texts twice; free text is tried below.
     results = index.most_similar_many([d.id for d in docs], top=3)
     assert len(results) == len(docs)

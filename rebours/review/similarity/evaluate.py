@@ -109,7 +109,11 @@ def evaluate(
 
     if threshold is None:
         threshold = best_threshold(scores, same)
-        note = "chosen on this set (best TPR - FPR)"
+        predicted = scores >= threshold
+        if not predicted.any():
+            note = "chosen on this set: no cut-off beats chance, none flagged"
+        else:
+            note = "chosen on this set (best TPR - FPR)"
     else:
         note = "fixed"
     precision, recall, f1 = precision_recall(scores, same, threshold)
