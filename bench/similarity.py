@@ -6,7 +6,7 @@
 
 Speed: a seeded corpus of French-like notes and proposals made from templates;
 index build time, then "most similar 5" (with explanations) for --queries of them.
-E5 embeds about 20 to 40 short texts a second on 2 shared cores, so its corpus is
+E5 embeds about 13 to 40 short texts a second on 2 shared cores, so its corpus is
 cut to what fits in --e5-budget seconds; the output says which size it used, and
 the trigram baseline is also timed on that size so the ratios compare like with
 like.

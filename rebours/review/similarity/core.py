@@ -117,7 +117,7 @@ class BaseIndex(ABC):
         `query` is a Document, the id of an indexed document (which is then left
         out of its own results), or any other string, taken as free text.
         `exclude_group` leaves out documents of that group; `min_score` drops
-        matches scoring below it (see the backend's `threshold`).
+        matches scoring below it (`self.threshold` is the suggested cut-off).
         """
         return self.most_similar_many([query], top, exclude_group, min_score)[0]
 
