@@ -4,10 +4,13 @@ Pure: Pillow only, no Django import.
 """
 
 import io
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageFile, UnidentifiedImageError
 
 ALLOWED_FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 MAX_BYTES = 15 * 1024 * 1024
@@ -29,6 +32,25 @@ class ImageInfo:
         return ALLOWED_FORMATS[self.format]
 
 
+_strict_lock = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Refuse truncated files while we decode, whatever another library set process-wide.
+
+    WeasyPrint sets `ImageFile.LOAD_TRUNCATED_IMAGES = True` when it is imported, which would
+    let a cut-off upload through our check once the booklet has been rendered in the process.
+    """
+    with _strict_lock:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def check_image(
     data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS
 ) -> ImageInfo:
@@ -40,7 +62,7 @@ def check_image(
     if not data:
         raise ImageRejected("the file is empty")
     try:
-        with warnings.catch_warnings():
+        with _strict_decoding(), warnings.catch_warnings():
             # Pillow warns before it refuses; we want the refusal, as an error, every time.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data)) as image:
