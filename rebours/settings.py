@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rebours.proposals",
     "rebours.review",
     "rebours.selection",
+    "rebours.booklet",
     "rebours.exchange",
     "rebours.api",
 ]
@@ -73,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "rebours.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

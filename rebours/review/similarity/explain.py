@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from difflib import SequenceMatcher
@@ -54,28 +55,35 @@ class Lexicon:
         self._df = df
         self._cache: OrderedDict[int, list[Token]] = OrderedDict()
         self._cache_size = cache_size
+        # An index may be shared by several request threads; OrderedDict moves are
+        # not atomic.
+        self._lock = threading.Lock()
 
     def text(self, pos: int) -> str:
         return self._texts[pos]
 
     def tokens(self, pos: int) -> list[Token]:
-        cached = self._cache.get(pos)
-        if cached is not None:
-            self._cache.move_to_end(pos)
-            return cached
+        with self._lock:
+            cached = self._cache.get(pos)
+            if cached is not None:
+                self._cache.move_to_end(pos)
+                return cached
         tokens = tokenize(self._texts[pos])
-        self._cache[pos] = tokens
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        with self._lock:
+            self._cache[pos] = tokens
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
         return tokens
 
     def idf(self, stem: str) -> float:
-        if self._df is None:
-            df: Counter[str] = Counter()
+        df = self._df
+        if df is None:
+            counts: Counter[str] = Counter()
             for pos in range(len(self._texts)):
-                df.update(set(self._stems(pos)))
-            self._df = dict(df)
-        return idf_from_counts(len(self._texts), self._df.get(stem, 0))
+                counts.update(set(self._stems(pos)))
+            # Two threads may both count; they get the same answer.
+            df = self._df = dict(counts)
+        return idf_from_counts(len(self._texts), df.get(stem, 0))
 
 
 def _display(surface: str) -> str:

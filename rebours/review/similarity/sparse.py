@@ -60,4 +60,3 @@ class Postings:
         contributions = self._weights[flat] * np.repeat(q_weights, lengths)
         summed = np.bincount(cells, weights=contributions, minlength=n_q * self.n_docs)
         return summed.reshape(n_q, self.n_docs).astype(np.float32)
-

@@ -50,9 +50,11 @@ def encode_vector(vector: np.ndarray, model_id: str) -> bytes:
     return _HEAD.pack(_MAGIC, len(name)) + name + _DIM.pack(arr.shape[0]) + arr.tobytes()
 
 
-def decode_vector(data: bytes, expected_model_id: str | None = None) -> StoredVector:
+def decode_vector(
+    data: bytes | bytearray | memoryview, expected_model_id: str | None = None
+) -> StoredVector:
     """Read bytes from `encode_vector`; ValueError if malformed or of another model."""
-    data = bytes(data)  # BinaryField may hand back a memoryview
+    data = bytes(data)  # BinaryField hands back a memoryview on PostgreSQL
     if len(data) < _HEAD.size:
         raise ValueError("truncated vector header")
     magic, name_len = _HEAD.unpack_from(data)
