@@ -125,10 +125,9 @@ def test_replace_or_add(workshop, organiser):
 def test_the_import_page_names_the_line(workshop, organiser_client, member_client):
     url = reverse("review:initiatives", args=["hostile"])
     data = "title,place\nA,Gers\nB,Lozère\n".encode("latin-1")
+    organiser_client.cookies["django_language"] = "en"
     response = organiser_client.post(
-        url,
-        {"file": SimpleUploadedFile("init.csv", data), "replace": "on"},
-        HTTP_ACCEPT_LANGUAGE="en",
+        url, {"file": SimpleUploadedFile("init.csv", data), "replace": "on"}
     )
     assert response.status_code == 400
     assert "Line 3" in response.content.decode()
