@@ -92,6 +92,7 @@ def _editor_context(
             "alsoHere": _("Also here:"),
             "nobody": _("You are alone on this proposal."),
             "someone": _("someone"),
+            "reworkTitle": _("Sent back to the group for rework"),
         },
     }
     return {

@@ -209,3 +209,27 @@ def test_review_pages_look_right(browser, editor_server, shoot):
     assert dialogs == []
     assert errors == [], errors
     context.close()
+
+
+def test_a_rework_note_reaches_the_open_editor(browser, editor_server):
+    dialogs: list[str] = []
+    errors: list[str] = []
+    bo_context, orga_context = browser.new_context(), browser.new_context()
+    page = watch(bo_context.new_page(), dialogs, errors)
+    organiser = watch(orga_context.new_page(), dialogs, errors)
+    sign_in(page, editor_server, "bo")
+    response = page.goto(editor_server.url + "/w/hostile/proposals/p-2/edit/")
+    assert response is not None and response.status == 403  # not Bo's group
+    open_editor(page, editor_server)
+    # The organiser, in another browser, sends the proposal back with a comment.
+    sign_in(organiser, editor_server, "orga")
+    organiser.goto(editor_server.url + "/w/hostile/review/proposals/p-1/")
+    organiser.fill("#r-comment", "<script>alert(2)</script> Qui finance le réseau ?")
+    organiser.locator('input[name="triage"][value="rework"]').check()
+    organiser.locator(".review-form button[type=submit]").first.click()
+    expect(organiser.locator(".message--success")).to_be_visible()
+    expect(page.locator("[data-rework]")).to_contain_text("<script>alert(2)</script> Qui finance")
+    assert dialogs == []
+    assert errors == [], errors
+    bo_context.close()
+    orga_context.close()

@@ -514,9 +514,29 @@ class Editor {
       this.version = payload.version;
       if (payload.image) this.showImage(payload.image);
       this.showStatus();
+    } else if (event.kind === "proposal.reviewed") {
+      this.showRework(payload);
     } else if (event.kind === "proposal.merged") {
       location.reload();
     }
+  }
+
+  showRework(payload) {
+    // The organisers sent the proposal back (or took it off rework): say so at the top.
+    let box = document.querySelector("[data-rework]");
+    if (payload.triage !== "rework") { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement("section");
+      box.className = "rework";
+      box.dataset.rework = "";
+      box.setAttribute("role", "status");
+      document.querySelector("[data-conflict-slot]").before(box);
+    }
+    const title = document.createElement("h2");
+    title.textContent = this.messages.reworkTitle;
+    const comment = document.createElement("p");
+    comment.textContent = payload.comment || "";
+    box.replaceChildren(title, comment);
   }
 
   showImage(image) {
