@@ -5,6 +5,7 @@ The server is started the way a person starts it (`python -m rebours serve`), on
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -87,6 +88,7 @@ class RunningServer:
                 process.kill()
         if self.database:
             _drop_database(self.database)
+        shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def start_server(
