@@ -134,9 +134,8 @@ def start_server(
                 break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
+                log_text = (data_dir / "server.log").read_text()
                 server.stop()
-                raise RuntimeError(
-                    f"the server did not start:\n{(data_dir / 'server.log').read_text()}"
-                ) from None
+                raise RuntimeError(f"the server did not start:\n{log_text}") from None
             time.sleep(0.2)
     return server
