@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rebours.live.events import last_seq
-from rebours.proposals import actions, forms, permissions, queries
+from rebours.proposals import actions, checks, forms, permissions, queries
 from rebours.proposals.actions import ProposalConflict, ProposalInvalid
 from rebours.proposals.images import MAX_BYTES, MAX_PIXELS, ImageRejected
 from rebours.proposals.merge import as_text, word_diff
@@ -63,7 +63,7 @@ def _editor_context(
     proposal.refresh_from_db()
     current = actions.snapshot(proposal)
     shown = {**current, **(values or {})}
-    first_year, horizon = actions.year_bounds(proposal.workshop)
+    first_year, horizon = checks.year_bounds(proposal.workshop)
     labels = {name: str(label) for name, label in forms.LABELS.items()}
     config = {
         "proposal": proposal.pk,
@@ -123,7 +123,7 @@ def _editor_context(
         "max_megapixels": MAX_PIXELS // 1_000_000,
         "can_restore": permissions.can_restore(request.user, proposal),
         "editor_config": config,
-        "limits": {"title": 300, "text": actions.TEXT_MAX_LENGTH, "item": actions.ITEM_MAX_LENGTH},
+        "limits": {"title": 300, "text": checks.TEXT_MAX_LENGTH, "item": checks.ITEM_MAX_LENGTH},
     }
 
 
@@ -145,7 +145,7 @@ def conflict_rows(conflict: ProposalConflict) -> list[dict[str, Any]]:
                 "name": name,
                 "label": forms.LABELS.get(name, name),
                 "is_list": isinstance(theirs, list) or isinstance(mine, list),
-                "editable": name in actions.TEXT_FIELDS,
+                "editable": name in checks.TEXT_FIELDS,
                 "mine_text": mine_text,
                 "theirs_text": theirs_text,
                 "diff": word_diff(theirs_text, mine_text),

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from rebours.proposals.actions import EDITABLE_FIELDS, TEXT_FIELDS, ProposalInvalid
+from rebours.proposals.checks import EDITABLE_FIELDS, TEXT_FIELDS, ProposalInvalid
 from rebours.proposals.merge import union
 
 LABELS = {
