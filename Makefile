@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | md5sum | cut -c1-8)
 HOST ?= 127.0.0.1
 PORT ?= 8000
-DEBIAN_TEST_PACKAGES := chromium poppler-utils gettext fonts-dejavu-core postgresql redis-server
+DEBIAN_TEST_PACKAGES := chromium poppler-utils gettext fonts-dejavu-core fonts-dejavu-extra postgresql redis-server
 PYTEST_OPTS ?=
 
 .DEFAULT_GOAL := help
@@ -44,9 +44,17 @@ lint: venv ## Ruff (lint and format), mypy, migrations and translations up to da
 	REBOURS_DATA_DIR=$$(mktemp -d) $(BIN)/python -m rebours manage makemigrations --check --dry-run
 	$(BIN)/python scripts/check_translations.py
 
-test: system-deps venv lint ## Run the whole test suite (installs what it needs, Debian packages included)
-	$(BIN)/python -m pytest -m "not browser" -n 2 $(PYTEST_OPTS)
-	$(BIN)/python -m pytest -m browser $(PYTEST_OPTS)
+test: system-deps venv lint ## The whole suite, twice: SQLite + in-memory layer, then PostgreSQL + Redis
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: venv ## The suite on the default profile (SQLite, in-memory channel layer)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest -m "not browser" -n 2 $(PYTEST_OPTS)
+	env -u DATABASE_URL -u REDIS_URL $(BIN)/python -m pytest -m browser $(PYTEST_OPTS)
+
+test-postgres: venv ## The suite on the scaled profile (PostgreSQL and Redis started on 127.0.0.1)
+	scripts/with-services.sh $(BIN)/python -m pytest -m "not browser" -n 2 $(PYTEST_OPTS)
+	scripts/with-services.sh $(BIN)/python -m pytest -m browser $(PYTEST_OPTS)
 
 test-fast: venv ## Unit tests only, no browser
 	$(BIN)/python -m pytest -m "not browser" -n 2 $(PYTEST_OPTS)
@@ -67,7 +75,10 @@ format: venv ## Format and fix what ruff can
 bench: venv ## Run every benchmark (each prints its ratio to a baseline measured in the same run)
 	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+demo-posters: venv ## Redraw the demo's posters and their alt texts from its workshop.json
+	$(BIN)/python -m rebours.exchange.demo.posters rebours/exchange/demo/regionales-2028/workshop.json rebours/exchange/demo/regionales-2028/media --write-alt
+
 clean: ## Remove the virtual environment, the local data and test output
 	rm -rf $(VENV) var test-output
 
-.PHONY: help venv system-deps demo serve lint test test-fast messages format bench clean
+.PHONY: help venv system-deps demo serve lint test test-sqlite test-postgres test-fast messages format bench demo-posters clean

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rebours.proposals",
     "rebours.review",
     "rebours.selection",
+    "rebours.booklet",
     "rebours.exchange",
     "rebours.api",
 ]
@@ -75,7 +76,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "rebours.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -175,6 +176,11 @@ MEDIA_ROOT = DATA_DIR / "media"
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto header (see
+# docs/deployment.md). uvicorn itself trusts X-Forwarded-For only from FORWARDED_ALLOW_IPS.
+if _flag("BEHIND_HTTPS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -5,7 +5,8 @@ from rebours.selection.models import Ballot, Favourite, Selection
 
 @admin.register(Selection)
 class SelectionAdmin(admin.ModelAdmin):
-    list_display = ("workshop", "created_at")
+    list_display = ("workshop", "status", "closes_at", "rule", "ungraded", "results_visibility")
+    list_filter = ("status",)
 
 
 @admin.register(Ballot)

@@ -66,6 +66,6 @@ class ThemeAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ("display_name", "workshop", "key", "organisation")
-    list_filter = ("workshop",)
+    list_display = ("display_name", "workshop", "key", "organisation", "credit_by_name")
+    list_filter = ("workshop", "credit_by_name")
     search_fields = ("display_name", "key", "organisation")

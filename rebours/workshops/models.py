@@ -50,6 +50,13 @@ class Person(models.Model):
     roles = models.JSONField(_("roles"), default=list, blank=True)
     organisation = models.TextField(_("organisation"), blank=True)
     attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    # Publications credit people by their role unless they agreed to be named. The flag is
+    # consent recorded on this platform, so it stays out of the exchange format.
+    credit_by_name = models.BooleanField(
+        _("credited by name"),
+        default=False,
+        help_text=_("The person agreed to be named in the booklet; otherwise only their role is."),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -69,9 +69,13 @@ def test_the_mosaic_shows_every_image(page, demo_server):
     page.goto(demo_server.url + "/w/regionales-2028/mosaic/")
     images = page.locator(".mosaic img")
     expect(images).to_have_count(27)
-    # every image really loaded (natural width > 0), none is a placeholder
-    widths = images.evaluate_all("imgs => imgs.map(i => i.complete && i.naturalWidth)")
-    assert all(widths), widths
+    # Images load lazily: bring each into view, then every one must really decode.
+    for index in range(27):
+        images.nth(index).scroll_into_view_if_needed()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.mosaic img')]"
+        ".every(i => i.complete && i.naturalWidth > 0)"
+    )
 
 
 def test_the_pathway_timeline_reads_back_from_the_horizon(page, demo_server, shoot):

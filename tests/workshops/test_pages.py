@@ -115,3 +115,8 @@ def test_retrospective_and_contacts_are_shown(client, workshop):
     assert "retro__col--worked" in html and "retro__col--failed" in html
     assert 'class="contacts"' in html
     assert "mailto:x@example.org" in html
+
+
+def test_the_browser_language_does_not_override_french(client, workshop):
+    html = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="fr"' in html

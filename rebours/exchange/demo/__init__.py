@@ -28,12 +28,13 @@ def demo_organiser() -> tuple[str, str]:
     """
     from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import AbstractBaseUser
 
     from rebours.workshops.actions import do_link_account, do_set_organiser_account
     from rebours.workshops.models import Person, Role
 
     secret_file = Path(settings.DATA_DIR) / "demo-organiser-password"
-    user = get_user_model().objects.filter(username=DEMO_ORGANISER).first()
+    user: AbstractBaseUser | None = get_user_model().objects.filter(username=DEMO_ORGANISER).first()
     if user is None or not secret_file.exists():
         password = secrets.token_urlsafe(12)
         user = do_set_organiser_account(DEMO_ORGANISER, password, actor=None)
