@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Max, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -120,7 +121,7 @@ def note_payload(note: Note, *, dots: int | None = None) -> dict[str, Any]:
 
 def editor_url(proposal: Proposal) -> str:
     """Where the group writes the draft (the proposal editor)."""
-    return f"/w/{proposal.workshop.slug}/proposals/{proposal.key}/edit/"
+    return reverse("proposals:edit", args=[proposal.workshop.slug, proposal.key])
 
 
 def cluster_payload(cluster: Cluster) -> dict[str, Any]:

@@ -211,3 +211,38 @@ def test_four_screens_agree(browser, day_server, shoot):
     for screen in (facilitator, ana, bo, wall):
         screen.clean()
         screen.context.close()
+
+
+def test_a_screen_without_websockets_follows_by_polling(browser, day_server, shoot):
+    """A proxy that blocks websockets: the board reads the same event log over HTTP."""
+    url = day_server.url
+    blocked = Screen(browser, "no-websockets")
+    blocked.context.add_init_script("delete window.WebSocket;")
+    other = Screen(browser, "with-websockets")
+    join_link = day_server.python(
+        "from rebours.facilitation.models import JoinSettings;"
+        f"print(JoinSettings.objects.get(workshop__slug={SLUG!r}).token)"
+    )
+    join_link = f"{url}/j/{join_link.strip().splitlines()[-1]}/"
+    for screen, name in ((blocked, "Cy"), (other, "Dee")):
+        screen.page.goto(join_link)
+        screen.page.fill("#join-name", name)
+        screen.page.locator(".join__group", has_text="group two").click()
+        screen.page.locator("main form button[type=submit]").click()
+        expect(screen.page).to_have_url(f"{url}/w/{SLUG}/live/boards/g2/")
+    expect(blocked.page.locator('[data-live-status][data-status="polling"]')).to_have_count(1)
+    other.ready()
+
+    other.page.fill("#note-text", "Posted over a websocket")
+    other.page.locator("[data-note-form] button").click()
+    expect(note(blocked.page, "over a websocket")).to_have_count(1)
+    blocked.page.fill("#note-text", "Posted over plain HTTP")
+    blocked.page.locator("[data-note-form] button").click()
+    expect(note(other.page, "over plain HTTP")).to_have_count(1)
+    note(blocked.page, "over a websocket").locator("[data-action=dot-add]").click()
+    expect(note(other.page, "over a websocket").locator(".note__dots")).to_have_text("1 ●")
+    expect(blocked.page.locator(".note")).to_have_count(2)  # each note once
+    shoot(blocked.page, "live-board-polling")
+    for screen in (blocked, other):
+        screen.clean()
+        screen.context.close()
