@@ -246,3 +246,39 @@ def test_a_screen_without_websockets_follows_by_polling(browser, day_server, sho
     for screen in (blocked, other):
         screen.clean()
         screen.context.close()
+
+
+def test_the_organiser_assigns_groups_and_the_lobby_follows(browser, day_server):
+    url = day_server.url
+    organiser = Screen(browser, "organiser")
+    waiting = Screen(browser, "waiting", width=390, height=844)
+    console = organiser.page
+    console.goto(f"{url}/accounts/login/?next=/w/{SLUG}/live/console/")
+    console.fill("input[name=username]", f"org-{SLUG}")
+    console.fill("input[name=password]", PASSWORD)
+    console.locator("main form button[type=submit]").click()
+    organiser.ready()
+    console.locator("[data-join-form] input[name=group_choice][value=assign]").check()
+    console.locator("[data-join-form] button[type=submit]").click()
+    expect(console.locator("[data-console-ok]")).to_be_visible()
+
+    waiting.page.goto(console.input_value("#join-link"))
+    expect(waiting.page.locator("input[name=group]")).to_have_count(0)
+    waiting.page.fill("#join-name", "Eve")
+    waiting.page.locator("main form button[type=submit]").click()
+    expect(waiting.page).to_have_url(f"{url}/w/{SLUG}/live/lobby/")
+    expect(waiting.page.locator("body[data-ready]")).to_have_count(1)
+
+    # Every row's select lists the (hostile) group titles: find Eve's row by its name cell.
+    row = console.locator("[data-participants] tr").filter(
+        has=console.get_by_role("cell", name="Eve", exact=True)
+    )
+    options = row.locator("select option")
+    expect(options.first).to_have_attribute("value", "")  # "waiting for a group" comes first
+    group_two = row.locator("select option", has_text="group two").get_attribute("value")
+    row.locator("select").select_option(value=group_two)
+    expect(waiting.page).to_have_url(f"{url}/w/{SLUG}/live/boards/g2/")
+    waiting.ready()
+    for screen in (organiser, waiting):
+        screen.clean()
+        screen.context.close()
