@@ -380,6 +380,16 @@ def saturation_senders(members: list[Member]) -> list[Member]:
     return [m for m in members if m.index % GROUP_SIZE < per_group]
 
 
+async def settle(window: asyncio.Future, seconds: float) -> None:
+    """Let the senders' last commands come back (the rate is already measured); past `seconds`,
+    give up on the stragglers."""
+    _done, pending = await asyncio.wait([window], timeout=seconds)
+    for future in pending:
+        future.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await future
+
+
 async def close_all(sockets: list) -> None:
     async def close(socket) -> None:
         with contextlib.suppress(TimeoutError, websockets.ConnectionClosed):
@@ -443,7 +453,7 @@ async def bare_saturation(url: str, members: list[Member], seconds: float) -> fl
     await asyncio.sleep(seconds)
     counting["on"] = False
     rate = counting["n"] / (time.monotonic() - start)
-    await asyncio.wait_for(window, DRAIN_SECONDS)
+    await settle(window, DRAIN_SECONDS)
     await close_all(sockets)
     for reader in readers:
         reader.cancel()
@@ -492,7 +502,7 @@ async def measure(url: str, room: dict, size: int, numbers: dict[str, int], args
     await asyncio.sleep(SATURATION_SECONDS)
     run.counting = False
     rebours_rate = run.deliveries / (time.monotonic() - started)
-    await asyncio.wait_for(window, DRAIN_SECONDS + 50)
+    await settle(window, DRAIN_SECONDS + 50)
     phases["saturation"] = time.monotonic() - started
     await close_all([m.socket for m in members])
     for m in members:
@@ -611,6 +621,12 @@ def main() -> int:
                 )
                 if result["first_error"]:
                     print(f"      first error: {result['first_error']}", flush=True)
+    except BaseException:
+        log = data_dir / "server.log"
+        if log.exists():
+            print("--- the server's log, last lines:", file=sys.stderr)
+            print("\n".join(log.read_text().splitlines()[-40:]), file=sys.stderr)
+        raise
     finally:
         if process is not None:
             # SIGINT rather than SIGTERM: uvicorn re-raises the signal it caught once it has shut
