@@ -372,3 +372,28 @@ async def test_clusters_and_the_proposal_draft_over_the_wire(room):
         == "- bio"
     )
     await asyncio.gather(ana.disconnect(), facilitator.disconnect())
+
+
+async def test_another_workshop_is_out_of_reach(room):
+    @database_sync_to_async
+    def other_workshop():
+        other = setup_live_day("elsewhere")
+        return other.workshop.pk, other.g1.pk
+
+    workshop, board = await other_workshop()
+    ana = await connect(room, "ana")
+    for stream in (f"day:{workshop}", f"board:{board}", f"staff:{workshop}", "person:999999"):
+        await ana.send_json_to({"type": "subscribe", "streams": {stream: 0}})
+        refusal = await ana.receive_json_from(timeout=5)
+        assert refusal["code"] == "forbidden", refusal
+    before = await state()
+    for name, data in (
+        ("note.create", {"board": board, "text": "ailleurs"}),
+        ("cluster.create", {"board": board, "name": "ailleurs"}),
+        ("day.message", {"workshop": workshop, "text": "ailleurs"}),
+    ):
+        answer, _ = await command(ana, name, data)
+        assert answer["type"] == "error" and answer["code"] == "forbidden", answer
+    assert await state() == before
+    await still_open(ana)
+    await ana.disconnect()
