@@ -460,6 +460,8 @@ def do_renew_join_link(workshop: Workshop, *, actor: DayAccess) -> JoinSettings:
         join = JoinSettings.objects.select_for_update().get(workshop=workshop)
         join.token = new_token()
         join.save(update_fields=["token"])
+        # No token in the event: walls reload to show the new code.
+        publish(day_stream(workshop), "join.renewed", {})
     return join
 
 

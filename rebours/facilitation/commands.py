@@ -6,6 +6,7 @@ Streams: `day:<workshop>` (the state every screen shows: timer, wall, message), 
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from rebours.board.actions import BoardRefused, do_set_dot_budget
@@ -57,6 +58,11 @@ def _join_settings(workshop: Workshop, actor: DayAccess, data: dict[str, Any]) -
     return {"is_open": join.is_open, "group_choice": join.group_choice}
 
 
+def _renew_link(workshop: Workshop, actor: DayAccess, data: dict[str, Any]) -> dict[str, Any]:
+    join = actions.do_renew_join_link(workshop, actor=actor)
+    return {"path": reverse("facilitation:join", args=[join.token])}
+
+
 def _dot_budget(workshop: Workshop, actor: DayAccess, data: dict[str, Any]) -> dict[str, Any]:
     if not actor.organise:
         raise actions.DayRefused(_("Only the workshop's organisers may do this."), code="forbidden")
@@ -77,6 +83,7 @@ COMMANDS = {
     ),
     "day.message": lambda w, a, d: actions.do_send_message(w, actor=a, text=d.get("text")),
     "join.settings": _join_settings,
+    "join.renew": _renew_link,
     "board.budget": _dot_budget,
     "participant.assign": lambda w, a, d: {
         "person": actions.do_assign_participant(

@@ -62,4 +62,7 @@ def console_strings() -> dict[str, str]:
         "assign": _("Group"),
         "sent": _("Sent to every screen."),
         "saved": _("Saved."),
+        "confirmRenew": _(
+            "Press again to make a new join link: the old one and its QR code will stop working."
+        ),
     }

@@ -279,6 +279,13 @@ def test_the_organiser_assigns_groups_and_the_lobby_follows(browser, day_server)
     row.locator("select").select_option(value=group_two)
     expect(waiting.page).to_have_url(f"{url}/w/{SLUG}/live/boards/g2/")
     waiting.ready()
+
+    # Everyone is in: a new join link retires the one that was on the wall.
+    old_link = console.input_value("#join-link")
+    console.locator("[data-renew-link]").click()
+    console.locator("[data-renew-link]").click()
+    expect(console.locator("#join-link")).not_to_have_value(old_link)
+    assert waiting.context.request.get(old_link).status == 404
     for screen in (organiser, waiting):
         screen.clean()
         screen.context.close()

@@ -261,3 +261,15 @@ def test_removing_a_participant_takes_back_their_dots_and_ends_their_session(day
     kinds = [e["kind"] for e in events_after(f"board:{day.g1.pk}", 0)]
     assert kinds[-2:] == ["dot.changed", "note.updated"]
     assert events_after(f"person:{troll.pk}", 0)[-1]["kind"] == "participant.removed"
+
+
+def test_a_new_join_link_retires_the_old_one(day, client):
+    _state, join = actions.do_prepare_day(day.workshop, actor=None)
+    old = join.token
+    refused(lambda: actions.do_renew_join_link(day.workshop, actor=runner(day)), "forbidden")
+    renewed = actions.do_renew_join_link(day.workshop, actor=runner(day, day.organiser))
+    assert renewed.token != old and len(renewed.token) >= 20
+    assert client.get(f"/j/{old}/").status_code == 404
+    assert client.get(f"/j/{renewed.token}/").status_code == 200
+    last = events_after(f"day:{day.workshop.pk}", 0)[-1]
+    assert last["kind"] == "join.renewed" and last["payload"] == {}

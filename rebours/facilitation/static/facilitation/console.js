@@ -113,6 +113,27 @@ if (joinForm) {
   });
 }
 
+const renew = document.querySelector("[data-renew-link]");
+if (renew) {
+  renew.addEventListener("click", async () => {
+    // Two steps, like removals: the first press asks, the second renews.
+    if (!renew.dataset.armed) {
+      renew.dataset.armed = "1";
+      setTimeout(() => { delete renew.dataset.armed; }, 5000);
+      notice(okBox, s.confirmRenew);
+      return;
+    }
+    delete renew.dataset.armed;
+    try {
+      const result = await send("join.renew");
+      document.querySelector("#join-link").value = new URL(result.path, location.href).href;
+      const qr = document.querySelector("[data-qr]");
+      qr.src = `${qr.src.split("?")[0]}?v=${Date.now()}`;
+      notice(okBox, s.saved);
+    } catch (error) { /* shown */ }
+  });
+}
+
 // --- participants ---------------------------------------------------------------------------
 
 const tbody = document.querySelector("[data-participants] tbody");

@@ -84,6 +84,10 @@ function onEvent(event) {
     day.apply(p);
     return;
   }
+  if (event.kind === "join.renewed") {
+    location.reload(); // a new join link: show its QR code
+    return;
+  }
   const id = Number(event.stream.split(":")[1]);
   const board = boards.get(id);
   if (!board || !event.stream.startsWith("board:")) return;
