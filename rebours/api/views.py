@@ -1,0 +1,51 @@
+"""The page where a signed-in person makes and revokes their own API tokens."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from rebours.api.actions import TokenRefused, do_create_token, do_revoke_token
+from rebours.api.forms import TokenForm
+from rebours.api.queries import tokens_of
+
+
+def _page(request: HttpRequest, form: TokenForm, secret: str | None = None) -> HttpResponse:
+    return render(
+        request,
+        "api/tokens.html",
+        {"form": form, "tokens": tokens_of(request.user), "secret": secret},  # type: ignore[arg-type]
+    )
+
+
+@never_cache
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request, TokenForm())
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _page(request, form)
+    try:
+        _token, secret = do_create_token(
+            request.user,  # type: ignore[arg-type]
+            form.cleaned_data["name"],
+            actor=request.user,
+        )
+    except TokenRefused as refused:
+        form.add_error("name", str(refused))
+        return _page(request, form)
+    # The secret is shown in this response only; it is not stored and cannot be shown again.
+    return _page(request, TokenForm(), secret=secret)
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = tokens_of(request.user).filter(pk=token_id).first()  # type: ignore[arg-type]
+    if token is None:
+        raise Http404(_("No such token."))
+    do_revoke_token(token, actor=request.user)
+    return redirect("api_tokens:list")
