@@ -44,9 +44,11 @@ class ReboursAPI(NinjaAPI):
         return operation.view_func.__name__
 
     def _operations(self) -> list[Operation]:
+        # The operations as mounted, with the auth their router gave them (as ninja's own
+        # schema generator reads them).
         return [
             operation
-            for _prefix, router in self._routers
+            for router in self._get_bound_routers()
             for path_view in router.path_operations.values()
             for operation in path_view.operations
         ]

@@ -1,7 +1,7 @@
 """The shapes the API reads and writes. They generate the OpenAPI description, so each field
 says what it holds; limits mirror the checks of the actions that do the writing."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
@@ -60,7 +60,9 @@ class AgendaItemOut(Schema):
     key: str
     kind: str
     title: str
-    starts_at: time | None
+    starts_at: Annotated[str, StringConstraints(pattern=r"^\d{2}:\d{2}$")] | None = Field(
+        description="HH:MM, local time of the day the workshop was held."
+    )
     minutes: int
 
 

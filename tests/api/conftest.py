@@ -1,5 +1,6 @@
 """The hostile workshop, people with accounts, and their tokens."""
 
+import jsonschema
 import pytest
 from django.contrib.auth import get_user_model
 
@@ -44,3 +45,10 @@ def tokens(users):
 
 def bearer(secret):
     return {"Authorization": f"Bearer {secret}"}
+
+
+def assert_matches(client, body, name):
+    """`body` is valid against the component `name` of the served OpenAPI description."""
+    components = client.get("/api/v1/openapi.json").json()["components"]
+    schema = {**components["schemas"][name], "components": components}
+    jsonschema.Draft202012Validator(schema).validate(body)

@@ -7,7 +7,7 @@ from django.test import Client
 
 from rebours.live.models import Event
 from rebours.proposals.models import Proposal
-from tests.api.conftest import bearer
+from tests.api.conftest import assert_matches, bearer
 from tests.support.hostile import hostile
 from tests.support.state import snapshot
 
@@ -60,6 +60,7 @@ def test_a_stale_version_is_409_with_the_current_fields(client, workshop, tokens
     assert current["version"] == 2 and current["title"] == "First"
     assert current["summary"] == hostile("summary")
     assert current["roles"] == [{"actor": hostile("actor"), "does": hostile("does")}]
+    assert_matches(client, body, "ConflictOut")
     assert snapshot() == before
     assert Proposal.objects.get(key="p-1").title == "First"
     # Merged by hand and sent again from the current version, it goes through.
@@ -95,6 +96,7 @@ def test_invalid_fields_are_422_naming_the_field(client, workshop, tokens, chang
     response = patch(client, P1, data, tokens["member"])
     assert response.status_code == 422, response.content
     body = response.json()
+    assert_matches(client, body, "ErrorOut")
     if field is not None:
         assert body["field"] == field
         assert body["error"].startswith(field)

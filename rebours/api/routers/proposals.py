@@ -1,10 +1,11 @@
 """Proposals: read by everyone once the workshop is published; written by the theme's group and
 the organisers through the same actions, and the same version check, as the pages."""
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
+from pydantic import StringConstraints
 from pydantic.json_schema import SkipJsonSchema
 
 from rebours.api import decidim
@@ -88,10 +89,12 @@ def list_proposals(request: HttpRequest, slug: str, filters: Query[ProposalFilte
     return paginate(request, proposals, filters, lambda p: proposal_data(request, p))
 
 
+Locale = Annotated[str, StringConstraints(pattern=r"^([a-z]{2}(_[A-Za-z]{2,4})?)?$")]
+
+
 class CsvParams(Schema):
-    locale: str | SkipJsonSchema[None] = Field(
+    locale: Locale | SkipJsonSchema[None] = Field(
         None,
-        pattern=r"^[a-z]{2}(_[A-Za-z]{2,4})?$",
         description="The locale of the `title/…` and `body/…` columns: the default locale of "
         "the Decidim organisation that imports the file. Default: the workshop's language.",
     )

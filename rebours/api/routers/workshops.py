@@ -70,7 +70,7 @@ def get_workshop(request: HttpRequest, slug: str) -> dict[str, Any]:
                 "key": item.key,
                 "kind": item.kind,
                 "title": item.title,
-                "starts_at": item.starts_at,
+                "starts_at": item.starts_at.strftime("%H:%M") if item.starts_at else None,
                 "minutes": item.minutes,
             }
             for item in workshop.agenda.all()
