@@ -79,7 +79,7 @@ def build_api() -> NinjaAPI:
         version="1",
         description=DESCRIPTION,
         urls_namespace="api",
-        docs_url=None,
+        docs_url="/docs",
     )
 
     @api.exception_handler(ApiError)

@@ -11,6 +11,8 @@ from rebours.api.actions import TokenRefused, do_create_token, do_revoke_token
 from rebours.api.forms import TokenForm
 from rebours.api.queries import tokens_of
 
+JUST_CREATED = "rebours.api.just_created"
+
 
 def _page(request: HttpRequest, form: TokenForm, secret: str | None = None) -> HttpResponse:
     return render(
@@ -24,7 +26,7 @@ def _page(request: HttpRequest, form: TokenForm, secret: str | None = None) -> H
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        return _page(request, TokenForm())
+        return _page(request, TokenForm(), secret=request.session.pop(JUST_CREATED, None))
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _page(request, form)
@@ -37,8 +39,10 @@ def token_list(request: HttpRequest) -> HttpResponse:
     except TokenRefused as refused:
         form.add_error("name", str(refused))
         return _page(request, form)
-    # The secret is shown in this response only; it is not stored and cannot be shown again.
-    return _page(request, TokenForm(), secret=secret)
+    # Post/redirect/get, so that reloading does not make a second token. The secret waits in
+    # the session (kept on the server) for the next page only, then is gone for good.
+    request.session[JUST_CREATED] = secret
+    return redirect("api_tokens:list")
 
 
 @require_POST

@@ -9,6 +9,9 @@ from rebours.exchange.actions import do_import_workshop
 from rebours.exchange.containers import Package
 from rebours.workshops.actions import do_link_account
 from rebours.workshops.models import Person
+
+# Browser fixtures (Debian's Chromium, screenshots, dialogs) are shared with tests/browser.
+from tests.browser.conftest import browser_type_launch_args, dialogs, shoot  # noqa: F401
 from tests.support.hostile import hostile_document
 
 User = get_user_model()

@@ -113,7 +113,9 @@ class CsvParams(Schema):
         }
     },
 )
-def proposals_csv(request: HttpRequest, slug: str, params: Query[CsvParams]) -> HttpResponse:
+def proposals_for_decidim(
+    request: HttpRequest, slug: str, params: Query[CsvParams]
+) -> HttpResponse:
     """The proposals as a CSV file for Decidim's admin import (see docs/api.md)."""
     workshop = access_workshop(principal(request), slug)
     proposals = (

@@ -141,7 +141,7 @@ def article_data(article: PressArticle) -> dict[str, Any]:
 
 
 @router.get("/workshops/{slug}/press-review", response={200: ArticlePage, **errors(401, 404, 422)})
-def list_articles(request: HttpRequest, slug: str, page: Query[PageParams]) -> dict[str, Any]:
+def list_press_review(request: HttpRequest, slug: str, page: Query[PageParams]) -> dict[str, Any]:
     """The press review from the future: good-news articles dated at the horizon."""
     workshop = access_workshop(principal(request), slug)
     articles = workshop.articles.select_related("theme").order_by("position", "id")
