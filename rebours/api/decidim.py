@@ -1,9 +1,10 @@
 """Proposals as a CSV file that Decidim's admin import of proposals reads.
 
-Decidim (0.27 to 0.28 and later) reads a semicolon-separated file whose header names columns in
-its own export's style: `title/<locale>` and `body/<locale>` (required, for the organisation's
-default locale), and optionally `category/id` (up to 0.27), `taxonomies/ids` (later versions),
-`scope/id`, `address`, `latitude`, `longitude`. It ignores `id` and any column it does not know.
+Decidim reads a semicolon-separated file whose header names columns in its own export's style:
+`title/<locale>` and `body/<locale>` (required, for the organisation's default locale), and
+optionally `category/id` (versions with categories), `taxonomies/ids` (recent versions),
+`scope/id`, `address`, `latitude`, `longitude`. It skips `id` and any column it does not know.
+docs/api.md has the mapping.
 
 Our template has more sections than Decidim's title and body, so the body carries them all as
 plain text under headings, in the language of `locale` when Rebours speaks it. The ids of the

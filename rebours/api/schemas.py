@@ -275,6 +275,7 @@ class NoteOut(Schema):
     text: str
     dots: int
     cluster: str | None
+    version: int = Field(description="Changes with each edit of the text.")
 
 
 class NotePage(PageOut):

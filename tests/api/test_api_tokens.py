@@ -100,6 +100,17 @@ def test_the_session_works_too(client, users):
     }
 
 
+def test_the_export_with_tokens(client, workshop, tokens):
+    url = "/api/v1/workshops/hostile/export"
+    response = client.get(url, headers=bearer(tokens["organiser"]))
+    assert response.status_code == 200
+    assert response.json()["format"] == "rebours.workshop/1"
+    member = client.get(url, headers=bearer(tokens["member"]))
+    assert member.status_code == 403
+    assert member.json() == {"error": "exporting a whole workshop is for its organisers"}
+    assert client.get(url).status_code == 401
+
+
 def test_names_are_checked(users):
     for name in ("", "   ", "x" * 101, "tab\x07bell", 3):
         with pytest.raises(TokenRefused):

@@ -29,7 +29,7 @@ from tests.support.hostile import hostile_document
 MAX_EXAMPLES = 10
 
 
-def _known_values() -> dict[str, list[str]]:
+def _known_values() -> dict[str, list[Any]]:
     """Slugs and keys of the two workshops, so that most requests reach real data."""
     demo = json.loads((DEMO_DIR / "workshop.json").read_text(encoding="utf-8"))
     hostile = hostile_document()

@@ -31,6 +31,7 @@ def note_data(note: Note) -> dict[str, Any]:
         "text": note.text,
         "dots": (note.imported_dots or 0) + getattr(note, "live_dots", 0),
         "cluster": note.cluster.name if note.cluster is not None else None,
+        "version": note.version,
     }
 
 
