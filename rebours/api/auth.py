@@ -1,8 +1,10 @@
 """Who is calling: a bearer token (scripts), the session (the browser, with CSRF), or nobody.
 
 Every operation names the ways it accepts. Reads accept all three; writes need a token or a
-session. A credential that is present but wrong is refused with 401 even on a public read, so
+session. A bearer token that is present but wrong is refused with 401 even on a public read, so
 that a script with a revoked token learns it at once instead of silently reading as the public.
+Other `Authorization` schemes are not ours (a proxy's Basic authentication in front of the site,
+say) and are left alone.
 """
 
 from dataclasses import dataclass
@@ -44,11 +46,10 @@ class BearerToken(HttpBearer):
     the tokens page."""
 
     def __call__(self, request: HttpRequest) -> Principal | None:
-        header = request.headers.get("Authorization")
-        if header is None:
+        scheme, _, secret = request.headers.get("Authorization", "").strip().partition(" ")
+        if scheme.lower() != "bearer":
             return None
-        scheme, _, secret = header.partition(" ")
-        if scheme.lower() != "bearer" or not secret.strip():
+        if not secret.strip():
             raise ApiError(401, "the Authorization header must be `Bearer <token>`")
         return self.authenticate(request, secret.strip())
 
@@ -70,6 +71,9 @@ class SessionCookie(APIKeyCookie):
 
     def __call__(self, request: HttpRequest) -> Principal | None:
         if request.COOKIES.get(self.param_name) is None:
+            return None
+        # An expired or unknown session is no credential: the caller is nobody.
+        if not request.user.is_authenticated and request.session.is_empty():
             return None
         if request.method in UNSAFE_METHODS and check_csrf(request) is not None:
             raise ApiError(

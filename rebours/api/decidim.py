@@ -74,7 +74,7 @@ def body_text(proposal: Proposal) -> str:
 def proposals_csv(
     proposals: Iterable[Proposal], *, locale: str, url: Callable[[Proposal], str]
 ) -> str:
-    language = locale.split("_")[0]
+    language = locale.replace("-", "_").split("_")[0]
     known = {code for code, _name in settings.LANGUAGES}
     out = io.StringIO()
     # Decidim reads with Ruby's CSV and `col_sep: ";"`; quoting is standard (RFC 4180).

@@ -6,7 +6,6 @@ from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints
-from pydantic.json_schema import SkipJsonSchema
 
 from rebours.proposals.actions import LIST_MAX_ITEMS, TEXT_MAX_LENGTH
 from rebours.proposals.models import TITLE_MAX_LENGTH
@@ -228,23 +227,28 @@ class MilestoneIn(Schema):
     milestone: Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=r"\S")]
 
 
-# The fields are optional but not nullable: leave a field out to keep it as it is.
-# `SkipJsonSchema[None]` keeps null out of the published schema; an explicit null still reaches
-# the action, which refuses it with the field's name.
-Optional = SkipJsonSchema[None]
+# The fields are optional but not nullable: leave a field out to keep it as it is. A default
+# is never validated, so `None` here only marks "not sent" (`changes` drops unsent fields); an
+# explicit null is validated against the type, and refused naming the field.
+def unsent(**kwargs: Any) -> Any:
+    """An optional field or parameter that is not nullable (see above)."""
+    return Field(default=None, **kwargs)
+
+
+UNSENT: Any = unsent()
 
 
 class TemplateFieldsIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    kind: Kind | Optional = None
-    summary: Text | Optional = None
-    objectives: Annotated[list[Item], Field(max_length=LIST_MAX_ITEMS)] | Optional = None
-    description: Text | Optional = None
-    how_it_works: Text | Optional = None
-    roles: Annotated[list[RoleIn], Field(max_length=LIST_MAX_ITEMS)] | Optional = None
-    obstacles: Annotated[list[Item], Field(max_length=LIST_MAX_ITEMS)] | Optional = None
-    pathway: Annotated[list[MilestoneIn], Field(max_length=LIST_MAX_ITEMS)] | Optional = None
-    image_alt: Text | Optional = None
+    kind: Kind = UNSENT
+    summary: Text = UNSENT
+    objectives: Annotated[list[Item], Field(max_length=LIST_MAX_ITEMS)] = UNSENT
+    description: Text = UNSENT
+    how_it_works: Text = UNSENT
+    roles: Annotated[list[RoleIn], Field(max_length=LIST_MAX_ITEMS)] = UNSENT
+    obstacles: Annotated[list[Item], Field(max_length=LIST_MAX_ITEMS)] = UNSENT
+    pathway: Annotated[list[MilestoneIn], Field(max_length=LIST_MAX_ITEMS)] = UNSENT
+    image_alt: Text = UNSENT
 
     def changes(self) -> dict[str, Any]:
         """The fields the request named, as the actions take them."""
@@ -262,7 +266,7 @@ class ProposalUpdateIn(TemplateFieldsIn):
     base_version: int = Field(
         ge=1, description="The `version` the change started from; a stale one answers 409."
     )
-    title: Title | Optional = None
+    title: Title = UNSENT
 
 
 # --- notes -------------------------------------------------------------------------------------

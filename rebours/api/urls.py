@@ -4,19 +4,25 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, re_path
+from django.utils import translation
 
 from rebours.api.api import api
 from rebours.api.errors import error_response, not_found
 
 
-def _json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Ninja answers a wrong method in plain text, and its root raises Django's HTML 404; the
-    API answers JSON everywhere."""
+def _api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Every API view answers JSON, in English.
+
+    Ninja answers a wrong method in plain text and its root raises Django's HTML 404. Messages
+    that come from the apps' actions are translated for the pages; a script reads them in English
+    whatever language cookie the browser holds, so that it can rely on them.
+    """
 
     @functools.wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            response = view(request, *args, **kwargs)
+            with translation.override("en"):
+                response = view(request, *args, **kwargs)
         except Http404:
             return not_found(request)
         if response.status_code == 405 and "json" not in response.get("Content-Type", ""):
@@ -31,7 +37,7 @@ def _json_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 patterns, _app, _namespace = api.urls
 for pattern in patterns:
     assert isinstance(pattern, URLPattern)
-    pattern.callback = _json_errors(pattern.callback)
+    pattern.callback = _api_view(pattern.callback)
 
 app_name = "api"
 urlpatterns = [*patterns, re_path(r"^.*$", not_found, name="not-found")]

@@ -237,3 +237,19 @@ def test_a_participant_who_joined_by_session_writes_their_group(workshop):
         "/api/v1/workshops/hostile/proposals/p-2", data=data, content_type="application/json"
     )
     assert elsewhere.status_code == 403
+
+
+def test_an_expired_session_is_no_credential(workshop):
+    browser = Client()
+    browser.cookies["sessionid"] = "no-such-session"
+    data = json.dumps({"base_version": 1, "summary": "x"})
+    assert browser.patch(P1, data=data, content_type="application/json").status_code == 401
+    assert browser.get(P1).status_code == 200
+
+
+def test_errors_are_in_english_whatever_the_language_cookie(client, workshop, tokens):
+    client.cookies["django_language"] = "fr"
+    # The actions' messages are translated for the pages; the API keeps them in English.
+    late = {"base_version": 1, "pathway": [{"year": 2999, "milestone": "late"}]}
+    response = patch(client, P1, late, tokens["member"])
+    assert response.json()["error"] == "pathway: years run from 1900 to the horizon, 2050"

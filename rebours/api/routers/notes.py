@@ -9,14 +9,13 @@ from typing import Any
 
 from django.db.models import Count
 from django.http import HttpRequest
-from ninja import Field, Query, Router
-from pydantic.json_schema import SkipJsonSchema
+from ninja import Query, Router
 
 from rebours.api.access import access_workshop
 from rebours.api.auth import READ, principal
 from rebours.api.pagination import PageParams, paginate
 from rebours.api.routers.common import errors
-from rebours.api.schemas import NotePage
+from rebours.api.schemas import NotePage, unsent
 from rebours.board.models import Note
 
 router = Router(tags=["notes"], auth=READ)
@@ -36,8 +35,8 @@ def note_data(note: Note) -> dict[str, Any]:
 
 
 class NoteFilters(PageParams):
-    theme: str | SkipJsonSchema[None] = Field(
-        None, max_length=64, description="Only this theme's notes."
+    theme: str = unsent(  # None: every theme
+        max_length=64, description="Only this theme's notes."
     )
 
 

@@ -4,9 +4,8 @@ the organisers through the same actions, and the same version check, as the page
 from typing import Annotated, Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import StringConstraints
-from pydantic.json_schema import SkipJsonSchema
 
 from rebours.api import decidim
 from rebours.api.access import access_proposal, access_theme, access_workshop, check_can_write
@@ -20,6 +19,7 @@ from rebours.api.schemas import (
     ProposalOut,
     ProposalPage,
     ProposalUpdateIn,
+    unsent,
 )
 from rebours.proposals.actions import (
     ProposalConflict,
@@ -66,8 +66,8 @@ def proposal_data(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
 
 
 class ProposalFilters(PageParams):
-    theme: str | SkipJsonSchema[None] = Field(
-        None, max_length=64, description="Only this theme's proposals."
+    theme: str = unsent(  # None: every theme
+        max_length=64, description="Only this theme's proposals."
     )
 
 
@@ -89,14 +89,14 @@ def list_proposals(request: HttpRequest, slug: str, filters: Query[ProposalFilte
     return paginate(request, proposals, filters, lambda p: proposal_data(request, p))
 
 
-Locale = Annotated[str, StringConstraints(pattern=r"^([a-z]{2}(_[A-Za-z]{2,4})?)?$")]
+Locale = Annotated[str, StringConstraints(pattern=r"^([a-z]{2}([_-][A-Za-z]{2,4})?)?$")]
 
 
 class CsvParams(Schema):
-    locale: Locale | SkipJsonSchema[None] = Field(
-        None,
-        description="The locale of the `title/…` and `body/…` columns: the default locale of "
-        "the Decidim organisation that imports the file. Default: the workshop's language.",
+    locale: Locale = unsent(  # None: the workshop's language
+        description="The locale of the `title/…` and `body/…` columns (`fr`, `ca`, `pt-BR`…): "
+        "the default locale of the Decidim organisation that imports the file. "
+        "Default: the workshop's language.",
     )
 
 
