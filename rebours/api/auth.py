@@ -36,10 +36,6 @@ class Principal:
     def __bool__(self) -> bool:  # ninja takes a falsy result for "not authenticated"
         return True
 
-    @property
-    def identified(self) -> bool:
-        return self.user.is_authenticated or self.session is not None
-
 
 class BearerToken(HttpBearer):
     """`Authorization: Bearer rbs_…`, a token made with `rebours manage api_token create` or on
