@@ -167,6 +167,11 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
+# Behind a reverse proxy that terminates TLS: trust its X-Forwarded-Proto header (see
+# docs/deployment.md). uvicorn itself trusts X-Forwarded-For only from FORWARDED_ALLOW_IPS.
+if _flag("BEHIND_HTTPS_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"

@@ -7,6 +7,7 @@ from django.views.static import serve as serve_static
 urlpatterns = [
     path("", include("rebours.workshops.urls")),
     path("", include("rebours.proposals.urls")),
+    path("", include("rebours.review.urls")),
     path("", include("rebours.selection.urls")),
     path("", include("rebours.booklet.urls")),
     path("api/v1/", include("rebours.api.urls")),

@@ -1,9 +1,10 @@
 """Fetch what a request names and check that its caller may see or change it (`access_*`).
 
-Permission rules come from the apps' permissions modules; this module only combines them:
+Permission rules come from the apps' permissions modules; this module only applies them:
 - a workshop is visible when published, and to its organisers and its people when it is not
   (anyone else gets 404, as if it did not exist);
-- a proposal is written by the members of its theme's group (any role) and by organisers.
+- a proposal is written by the members of its theme's group (any role) and by organisers, as
+  in the editor (`proposals.permissions`).
 """
 
 from django.db.models import QuerySet
@@ -11,8 +12,9 @@ from django.db.models import QuerySet
 from rebours.api.auth import Principal
 from rebours.api.errors import ApiError
 from rebours.proposals.models import Proposal
-from rebours.workshops.models import Theme, Workshop
-from rebours.workshops.permissions import current_person, is_organiser, theme_roles
+from rebours.proposals.permissions import can_edit, can_edit_theme
+from rebours.workshops.models import Person, Theme, Workshop
+from rebours.workshops.permissions import current_person, is_organiser
 
 
 def is_insider(caller: Principal, workshop: Workshop) -> bool:
@@ -58,7 +60,7 @@ def access_proposal(caller: Principal, slug: str, key: str) -> Proposal:
     workshop = access_workshop(caller, slug)
     proposal = (
         Proposal.objects.filter(workshop=workshop, key=key)
-        .select_related("theme", "workshop", "review")
+        .select_related("theme", "workshop", "review", "merged_into")
         .first()
     )
     if proposal is None:
@@ -66,16 +68,26 @@ def access_proposal(caller: Principal, slug: str, key: str) -> Proposal:
     return proposal
 
 
-def can_write_theme(caller: Principal, theme: Theme) -> bool:
-    # The same rule as the proposal editor's: organisers, or anyone with a role in the group.
-    if is_organiser(caller.user, theme.workshop):
-        return True
-    person = current_person(caller.user, caller.session, theme.workshop)
-    return bool(theme_roles(person, theme))
+WRITERS_ONLY = "only the members of the theme's group and the organisers write its proposals"
 
 
-def check_can_write(caller: Principal, theme: Theme) -> None:
-    if not can_write_theme(caller, theme):
-        raise ApiError(
-            403, "only the members of the theme's group and the organisers write its proposals"
-        )
+def access_writable_theme(caller: Principal, slug: str, key: str) -> Theme:
+    theme = access_theme(caller, slug, key)
+    if not can_edit_theme(caller.user, caller.session, theme):
+        raise ApiError(403, WRITERS_ONLY)
+    return theme
+
+
+def access_writable_proposal(caller: Principal, slug: str, key: str) -> Proposal:
+    proposal = access_proposal(caller, slug, key)
+    if proposal.merged_into_id is not None:
+        merged_into = Proposal.objects.only("key").get(pk=proposal.merged_into_id).key
+        raise ApiError(403, f'this proposal was merged into "{merged_into}"; change that one')
+    if not can_edit(caller.user, caller.session, proposal):
+        raise ApiError(403, WRITERS_ONLY)
+    return proposal
+
+
+def acting_person(caller: Principal, workshop: Workshop) -> Person | None:
+    """Who the history names for a write: the caller's person in the workshop, if any."""
+    return current_person(caller.user, caller.session, workshop)

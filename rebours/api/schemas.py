@@ -7,7 +7,13 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import ConfigDict, Field, StringConstraints
 
-from rebours.proposals.actions import LIST_MAX_ITEMS, TEXT_MAX_LENGTH
+from rebours.proposals.checks import (
+    ACTOR_MAX_LENGTH,
+    ITEM_MAX_LENGTH,
+    LIST_MAX_ITEMS,
+    ROLE_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+)
 from rebours.proposals.models import TITLE_MAX_LENGTH
 
 # --- errors ------------------------------------------------------------------------------------
@@ -170,6 +176,7 @@ class ProposalFields(Schema):
 
 class ConflictOut(Schema):
     error: str
+    fields: list[str] = Field(description="The fields that you and someone else both changed.")
     current: ProposalFields = Field(
         description="The proposal as it is now: merge your change into it, then send it again "
         "with `base_version` set to `current.version`."
@@ -192,6 +199,10 @@ class ProposalOut(Schema):
     pathway: list[MilestoneOut]
     image: ImageOut | None
     review: ReviewOut | None
+    merged_into: str | None = Field(
+        description="The key of the proposal this one was merged into as its duplicate; "
+        "lists leave merged proposals out."
+    )
     version: int = Field(description="Send it back as `base_version` to change the proposal.")
     updated_at: datetime
     url: str
@@ -204,7 +215,7 @@ class ProposalPage(PageOut):
 # Text the actions accept: no NUL character (PostgreSQL cannot store it).
 NoNul = r"^[^\x00]*$"
 Text = Annotated[str, StringConstraints(max_length=TEXT_MAX_LENGTH, pattern=NoNul)]
-Item = Annotated[str, StringConstraints(max_length=1000, pattern=NoNul)]
+Item = Annotated[str, StringConstraints(max_length=ITEM_MAX_LENGTH, pattern=NoNul)]
 # A title has at least one character that is not blank.
 Title = Annotated[
     str,
@@ -217,14 +228,20 @@ Kind = Literal["", "place", "service", "device", "policy"]
 
 class RoleIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    actor: Annotated[str, StringConstraints(min_length=1, max_length=300, pattern=r"\S")]
-    does: Annotated[str, StringConstraints(min_length=1, max_length=2000, pattern=r"\S")]
+    actor: Annotated[
+        str, StringConstraints(min_length=1, max_length=ACTOR_MAX_LENGTH, pattern=r"\S")
+    ]
+    does: Annotated[str, StringConstraints(min_length=1, max_length=ROLE_MAX_LENGTH, pattern=r"\S")]
 
 
 class MilestoneIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    year: int = Field(ge=1900, description="From 1900 to the workshop's horizon year.")
-    milestone: Annotated[str, StringConstraints(min_length=1, max_length=1000, pattern=r"\S")]
+    year: int = Field(
+        ge=1900, description="From the year the workshop was held to its horizon year."
+    )
+    milestone: Annotated[
+        str, StringConstraints(min_length=1, max_length=ITEM_MAX_LENGTH, pattern=r"\S")
+    ]
 
 
 # The fields are optional but not nullable: leave a field out to keep it as it is. A default

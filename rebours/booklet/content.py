@@ -22,21 +22,16 @@ from urllib.parse import quote
 from django.db.models import Prefetch
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from PIL import Image, UnidentifiedImageError
 
+from rebours.booklet.credits import Credit, credits_for
 from rebours.booklet.palettes import palette
+from rebours.booklet.selection_chapter import SelectionChapter, selection_chapter
 from rebours.proposals.models import Proposal
 from rebours.proposals.timeline import timeline_for
-from rebours.selection import majority
-from rebours.selection.merit_profile import merit_profile_svg
-from rebours.selection.models import Ballot, BallotGrade, Favourite, Selection
 from rebours.workshops.models import (
     LessonKind,
-    Person,
-    Role,
     ThemeMembership,
-    ThemeRole,
     Workshop,
 )
 from rebours.workshops.queries import Figures, figures
@@ -73,14 +68,6 @@ class Picture:
     @property
     def landscape(self) -> bool:
         return bool(self.width and self.height and self.width >= self.height)
-
-
-@dataclass(frozen=True)
-class Credit:
-    """One line of a group's credits: a role and who held it (named, or counted)."""
-
-    role: str
-    text: str
 
 
 @dataclass(frozen=True)
@@ -172,47 +159,6 @@ class Chapter:
     credits: list[Credit]
     opinion: str
     proposals: list[ProposalPage]
-
-
-@dataclass(frozen=True)
-class RankedProposal:
-    rank: int
-    title: str
-    anchor: str
-    majority_grade: str
-    tally: list[int]
-    shares: list[int]  # percentages, for the text table
-
-
-@dataclass(frozen=True)
-class Ranking:
-    college: str
-    voters: int
-    rows: list[RankedProposal]
-    ungraded: list[str]
-    chart: str  # the merit profiles as SVG (already escaped)
-    chart_id: str
-
-
-@dataclass(frozen=True)
-class FavouritePick:
-    title: str
-    anchor: str
-    sentence: str
-
-
-@dataclass(frozen=True)
-class FavouriteGroup:
-    by: str
-    picks: list[FavouritePick]
-
-
-@dataclass(frozen=True)
-class SelectionChapter:
-    grades: list[str]
-    rankings: list[Ranking]
-    favourites: list[FavouriteGroup]
-    filled_grade: str  # the grade a missing vote counts as
 
 
 @dataclass(frozen=True)
@@ -359,7 +305,7 @@ def _gather(workshop: Workshop, lang: str, images: ImageMode) -> Booklet:
                 question=theme.question,
                 introduction=theme.introduction,
                 article=article,
-                credits=_credits(list(theme.memberships.all())),
+                credits=credits_for(list(theme.memberships.all())),
                 opinion=theme.opinion,
                 proposals=pages,
             )
@@ -367,7 +313,7 @@ def _gather(workshop: Workshop, lang: str, images: ImageMode) -> Booklet:
 
     anchors = {p.key: p.anchor for chapter in chapters for p in chapter.proposals}
     titles = {p.key: p.title for chapter in chapters for p in chapter.proposals}
-    selection = _selection(workshop, anchors, titles)
+    selection = selection_chapter(workshop, anchors, titles)
     lessons = list(workshop.lessons.all())
     counts = figures(workshop)
     booklet = Booklet(
@@ -546,188 +492,6 @@ def _pathway(proposal: Proposal) -> Pathway | None:
         marks=marks,
         width=PATHWAY_WIDTH,
     )
-
-
-# People ---------------------------------------------------------------------------------------
-
-
-def person_credit(person: Person) -> str:
-    """The name as the booklet prints it, only for people who agreed to be named."""
-    if person.organisation:
-        return f"{person.display_name} ({person.organisation})"
-    return person.display_name
-
-
-def _join(names: list[str]) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
-
-
-def _credits(memberships: list[ThemeMembership]) -> list[Credit]:
-    """Who facilitated, designed and took part, by name where they agreed, else by role."""
-    by_role: dict[str, list[Person]] = defaultdict(list)
-    seen: set[int] = set()
-    # Facilitators and designers are often listed as members too: credit them once, for the
-    # role that says more.
-    for role in (ThemeRole.FACILITATOR, ThemeRole.DESIGNER, ThemeRole.MEMBER):
-        for membership in memberships:
-            if membership.role == role and membership.person_id not in seen:
-                seen.add(membership.person_id)
-                by_role[role].append(membership.person)
-    credits = []
-    for role, label in (
-        (ThemeRole.FACILITATOR, _("Facilitation")),
-        (ThemeRole.DESIGNER, _("Design")),
-        (ThemeRole.MEMBER, _("Participants")),
-    ):
-        people = by_role.get(role, [])
-        if not people:
-            continue
-        named = [person_credit(p) for p in people if p.credit_by_name]
-        others = len(people) - len(named)
-        credits.append(Credit(role=label, text=_credit_text(role, named, others)))
-    return credits
-
-
-def _credit_text(role: str, named: list[str], others: int) -> str:
-    if not others:
-        return _join(named)
-    if role == ThemeRole.FACILITATOR:
-        counted = (
-            ngettext("one other facilitator", "%(count)s other facilitators", others)
-            if named
-            else ngettext("one facilitator", "%(count)s facilitators", others)
-        )
-    elif role == ThemeRole.DESIGNER:
-        counted = (
-            ngettext("one other designer", "%(count)s other designers", others)
-            if named
-            else ngettext("one designer", "%(count)s designers", others)
-        )
-    else:
-        counted = (
-            ngettext("one other participant", "%(count)s other participants", others)
-            if named
-            else ngettext("one participant", "%(count)s participants", others)
-        )
-    return _join([*named, counted % {"count": others}])
-
-
-# Selection ------------------------------------------------------------------------------------
-
-
-def _selection(
-    workshop: Workshop, anchors: dict[str, str], titles: dict[str, str]
-) -> SelectionChapter | None:
-    selection = Selection.objects.filter(workshop=workshop).order_by("-id").first()
-    if selection is None:
-        return None
-    grades = [str(g) for g in selection.grades or []]
-    ballots = list(Ballot.objects.filter(selection=selection).order_by("position", "id"))
-    votes = BallotGrade.objects.filter(ballot__selection=selection).values_list(
-        "ballot__college", "proposal__key", "grade"
-    )
-    per_college: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for college, key, grade in votes:
-        tally = per_college[college].setdefault(key, [0] * len(grades))
-        if 0 <= grade < len(grades):
-            tally[grade] += 1
-    voters: dict[str, int] = defaultdict(int)
-    for ballot in ballots:
-        voters[ballot.college] += 1
-
-    rankings = []
-    colleges = sorted(per_college, key=lambda c: (c != "", c))
-    for index, college in enumerate(colleges):
-        tallies = {k: t for k, t in per_college[college].items() if k in titles and any(t)}
-        if not tallies:
-            continue
-        results = majority.rank(tallies, participants=max(voters[college], 1))
-        rows = [
-            RankedProposal(
-                rank=r.rank,
-                title=titles[r.proposal],
-                anchor=anchors[r.proposal],
-                majority_grade=grades[r.majority_grade],
-                tally=list(r.tally),
-                shares=[round(100 * c / max(r.votes, 1)) for c in r.tally],
-            )
-            for r in results
-        ]
-        chart_id = f"merit-{index + 1}"
-        chart = merit_profile_svg(
-            [(f"{row.rank}. {row.title}", row.tally) for row in rows],
-            grades,
-            title=(
-                _("Merit profiles: %(college)s") % {"college": college}
-                if college
-                else _("Merit profiles of the proposals")
-            ),
-            description=_(
-                "For each proposal, in ranking order, the share of voters who gave each grade, "
-                "from “%(worst)s” on the left to “%(best)s” on the right. The dashed line marks "
-                "half the voters: the grade it crosses is the proposal’s majority grade. The "
-                "table below gives the same figures."
-            )
-            % {"worst": grades[0], "best": grades[-1]},
-            median_label=_("half the voters"),
-            empty_label=_("no grade"),
-            id_prefix=chart_id,
-        )
-        rankings.append(
-            Ranking(
-                college=college,
-                voters=voters[college],
-                rows=rows,
-                ungraded=[titles[k] for k in titles if k not in tallies],
-                chart=chart,
-                chart_id=chart_id,
-            )
-        )
-
-    favourites: list[FavouriteGroup] = []
-    groups: dict[int, FavouriteGroup] = {}
-    anonymous = 0
-    for favourite in (
-        Favourite.objects.filter(selection=selection)
-        .select_related("by", "proposal")
-        .order_by("position", "id")
-    ):
-        group = groups.get(favourite.by_id)
-        if group is None:
-            person = favourite.by
-            if person.credit_by_name:
-                by = person_credit(person)
-            else:
-                anonymous += 1
-                by = _role_name(person) + f" {anonymous}"
-            group = groups[favourite.by_id] = FavouriteGroup(by=by, picks=[])
-            favourites.append(group)
-        group.picks.append(
-            FavouritePick(
-                title=favourite.proposal.title,
-                anchor=anchors.get(favourite.proposal.key, ""),
-                sentence=favourite.justification,
-            )
-        )
-    if not rankings and not favourites:
-        return None
-    return SelectionChapter(
-        grades=grades,
-        rankings=rankings,
-        favourites=favourites,
-        filled_grade=grades[0] if grades else "",
-    )
-
-
-def _role_name(person: Person) -> str:
-    roles = person.roles or []
-    if Role.ELECTED in roles:
-        return _("Elected official")
-    if Role.PARTICIPANT in roles:
-        return _("Participant")
-    return _("Voter")
 
 
 # Method ---------------------------------------------------------------------------------------

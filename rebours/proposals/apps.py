@@ -6,3 +6,8 @@ class ProposalsConfig(AppConfig):
     name = "rebours.proposals"
     label = "proposals"
     verbose_name = _("Proposals")
+
+    def ready(self) -> None:
+        from rebours.proposals import live
+
+        live.register()

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rebours.workshops.models import KEY_MAX, Theme, Workshop
+from rebours.workshops.models import KEY_MAX, Person, Theme, Workshop
 
 TITLE_MAX_LENGTH = 300
 
@@ -47,6 +47,13 @@ class Proposal(models.Model):
     # even while the file itself is missing (a bare JSON import cannot carry images).
     image_path = models.CharField(max_length=300, blank=True)
     image_alt = models.TextField(_("image description"), blank=True)
+    # A small copy of the image for the mosaic and the cards, stored beside it (empty: none yet).
+    thumbnail = models.CharField(max_length=300, blank=True)
+    # Set when the organisers merged this proposal into another one found to be its duplicate;
+    # the proposal and its history stay, out of the catalogue.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+    )
     version = models.PositiveIntegerField(default=1)
     search_text = models.TextField(blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -76,6 +83,59 @@ class Proposal(models.Model):
         name = self.image.name
         return name is not None and name != "" and self.image.storage.exists(name)
 
+    def thumbnail_url(self) -> str:
+        """The mosaic-sized copy when there is one, else the image itself."""
+        if self.thumbnail:
+            return self.image.storage.url(self.thumbnail)
+        return self.image.url if self.image.name else ""
+
     def pathway_backwards(self) -> list[dict]:
         """Milestones read from the horizon back to today, as the method asks."""
         return sorted(self.pathway or [], key=lambda m: m.get("year", 0), reverse=True)
+
+
+class VersionKind(models.TextChoices):
+    CREATED = "created", _("created")
+    BASELINE = "baseline", _("as it was when its history began")
+    EDIT = "edit", _("edited")
+    MERGED = "merged", _("edited, merged with a parallel edit")
+    RESOLVED = "resolved", _("conflict resolved")
+    IMAGE = "image", _("image changed")
+    RESTORED = "restored", _("restored")
+    DUPLICATE = "duplicate", _("merged with a duplicate")
+
+
+class ProposalVersion(models.Model):
+    """One saved state of a proposal: what it said, who saved it, when, and which fields changed.
+
+    Saves made on an older version are merged by comparing with the snapshot of that version,
+    so the history is also what makes concurrent editing safe.
+    """
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=16, choices=VersionKind.choices, default=VersionKind.EDIT)
+    snapshot = models.JSONField()
+    fields = models.JSONField(default=list)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Kept as written at the time, so the history still names people whose account went away.
+    author_name = models.CharField(max_length=200, blank=True)
+    note = models.TextField(blank=True)
+    restored_from = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "number"], name="proposal_version_unique"),
+        ]
+        verbose_name = _("proposal version")
+        verbose_name_plural = _("proposal versions")
+
+    def __str__(self) -> str:
+        return f"{self.proposal} v{self.number}"

@@ -103,6 +103,21 @@ def test_proposals_filtered_by_theme(client, workshop):
     assert client.get(f"{BASE}/proposals?theme=none").json()["count"] == 0
 
 
+@pytest.mark.parametrize(
+    ("query", "keys"),
+    [("triage=rework", ["p-1"]), ("triage=programme", ["p-2"]), ("triage=none", [])],
+)
+def test_proposals_filtered_by_triage(client, workshop, query, keys):
+    assert [p["key"] for p in client.get(f"{BASE}/proposals?{query}").json()["items"]] == keys
+
+
+def test_proposals_filtered_by_kind_and_bad_filters(client, workshop):
+    assert [p["key"] for p in client.get(f"{BASE}/proposals?kind=place").json()["items"]] == ["p-1"]
+    for query in ("triage=maybe", "kind=castle"):
+        response = client.get(f"{BASE}/proposals?{query}")
+        assert response.status_code == 422 and response.json()["field"] == query.split("=")[0]
+
+
 def test_notes_without_their_authors(client, workshop):
     notes = client.get(f"{BASE}/notes").json()["items"]
     assert [(n["key"], n["theme"], n["dots"]) for n in notes] == [

@@ -41,9 +41,13 @@ def test_a_member_or_an_organiser_updates(client, workshop, tokens, who):
     proposal = Proposal.objects.get(key="p-1")
     assert proposal.version == 2 and proposal.summary == summary
     assert proposal.updated_by.username == {"member": "ana", "organiser": "cy"}[who]
-    # The same action as the pages: the edit is announced on the proposal's stream.
+    # The same action as the pages: the edit is announced on the proposal's stream, and the
+    # history names the person the account acts as in the workshop.
     event = Event.objects.filter(kind="proposal.updated").get()
-    assert event.payload == {"version": 2, "fields": ["kind", "summary"]}
+    assert event.payload["version"] == 2 and event.payload["fields"] == ["kind", "summary"]
+    person = {"member": "ana", "organiser": "cy"}[who]
+    assert event.payload["by"] == hostile(person)
+    assert proposal.versions.get(number=2).person.key == {"ana": "ana", "cy": "cy_3"}[person]
 
 
 def test_a_stale_version_is_409_with_the_current_fields(client, workshop, tokens):
@@ -56,6 +60,7 @@ def test_a_stale_version_is_409_with_the_current_fields(client, workshop, tokens
     assert response.status_code == 409
     body = response.json()
     assert body["error"] == "the proposal is at version 2, this save started from version 1"
+    assert body["fields"] == ["title"]
     current = body["current"]
     assert current["version"] == 2 and current["title"] == "First"
     assert current["summary"] == hostile("summary")
@@ -103,6 +108,37 @@ def test_invalid_fields_are_422_naming_the_field(client, workshop, tokens, chang
     else:
         assert body["field"] == "base_version"
     assert snapshot() == before
+
+
+def test_a_stale_change_to_other_fields_is_merged_as_in_the_editor(client, workshop, tokens):
+    assert (
+        patch(client, P1, {"base_version": 1, "title": "First"}, tokens["member"]).status_code
+        == 200
+    )
+    response = patch(client, P1, {"base_version": 1, "summary": "Mine"}, tokens["organiser"])
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert (data["version"], data["title"], data["summary"]) == (3, "First", "Mine")
+
+
+def test_a_merged_proposal_is_not_written_and_leaves_the_lists(client, workshop, tokens):
+    from rebours.proposals.actions import do_merge_into
+
+    p1, p2 = Proposal.objects.get(key="p-1"), Proposal.objects.get(key="p-2")
+    do_merge_into(p2, p1, actor=None)
+    response = patch(
+        client,
+        "/api/v1/workshops/hostile/proposals/p-2",
+        {"base_version": 2, "title": "x"},
+        tokens["organiser"],
+    )
+    assert response.status_code == 403
+    assert response.json() == {"error": 'this proposal was merged into "p-1"; change that one'}
+    listed = client.get("/api/v1/workshops/hostile/proposals").json()
+    assert [p["key"] for p in listed["items"]] == ["p-1"]
+    assert client.get("/api/v1/workshops/hostile/proposals/p-2").json()["merged_into"] == "p-1"
+    themes = client.get("/api/v1/workshops/hostile/themes").json()["items"]
+    assert [t["proposals"] for t in themes] == [1, 0]
 
 
 def test_a_body_that_is_not_json_is_400(client, workshop, tokens):
@@ -252,4 +288,4 @@ def test_errors_are_in_english_whatever_the_language_cookie(client, workshop, to
     # The actions' messages are translated for the pages; the API keeps them in English.
     late = {"base_version": 1, "pathway": [{"year": 2999, "milestone": "late"}]}
     response = patch(client, P1, late, tokens["member"])
-    assert response.json()["error"] == "pathway: years run from 1900 to the horizon, 2050"
+    assert response.json()["error"] == "pathway: years run from 2026 to the horizon, 2050"

@@ -66,9 +66,10 @@ CONFIG = schemathesis.Config.from_dict(
                 },
             },
             {
-                # A milestone's year must not pass the workshop's horizon, which differs from one
-                # workshop to the next and so cannot be in the schema: a valid-looking pathway may
-                # be refused with 422 naming the field. Every other rule is in the schema.
+                # A milestone's year must lie between the workshop's day and its horizon, which
+                # differ from one workshop to the next and so cannot be in the schema: a
+                # valid-looking pathway may be refused with 422 naming the field. Every other
+                # rule is in the schema.
                 "include-operation-id": ["create_proposal", "update_proposal"],
                 "checks": {
                     "positive_data_acceptance": {

@@ -284,3 +284,15 @@ def test_zip_in_memory_round_trip_of_bytes(tmp_path):
     path = tmp_path / "m.zip"
     path.write_bytes(buffer.getvalue())
     assert import_file(path).workshop.slug == "mini"
+
+
+def test_truncated_images_are_refused_even_after_weasyprint_is_imported(tmp_path):
+    import weasyprint  # noqa: F401 - its import relaxes Pillow's truncation check process-wide
+    from PIL import ImageFile
+
+    previous, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, True
+    try:
+        path = write_zip(tmp_path, hostile_document(), {"media/p1.png": png_bytes()[:60]})
+        assert "refused" in refused_without_trace(path).message
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous

@@ -5,6 +5,7 @@ The server is started the way a person starts it (`python -m rebours serve`), on
 """
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -87,6 +88,7 @@ class RunningServer:
                 process.kill()
         if self.database:
             _drop_database(self.database)
+        shutil.rmtree(self.data_dir, ignore_errors=True)
 
 
 def start_server(
@@ -132,9 +134,8 @@ def start_server(
                 break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
+                log_text = (data_dir / "server.log").read_text()
                 server.stop()
-                raise RuntimeError(
-                    f"the server did not start:\n{(data_dir / 'server.log').read_text()}"
-                ) from None
+                raise RuntimeError(f"the server did not start:\n{log_text}") from None
             time.sleep(0.2)
     return server

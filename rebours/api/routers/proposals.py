@@ -1,14 +1,20 @@
 """Proposals: read by everyone once the workshop is published; written by the theme's group and
 the organisers through the same actions, and the same version check, as the pages."""
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from pydantic import StringConstraints
 
 from rebours.api import decidim
-from rebours.api.access import access_proposal, access_theme, access_workshop, check_can_write
+from rebours.api.access import (
+    access_proposal,
+    access_workshop,
+    access_writable_proposal,
+    access_writable_theme,
+    acting_person,
+)
 from rebours.api.auth import READ, WRITE, principal
 from rebours.api.errors import ApiError
 from rebours.api.pagination import PageParams, paginate
@@ -21,13 +27,10 @@ from rebours.api.schemas import (
     ProposalUpdateIn,
     unsent,
 )
-from rebours.proposals.actions import (
-    ProposalConflict,
-    ProposalInvalid,
-    do_create_proposal,
-    do_update_proposal,
-)
+from rebours.proposals.actions import ProposalConflict, do_create_proposal, do_update_proposal
+from rebours.proposals.checks import ProposalInvalid
 from rebours.proposals.models import Origin, Proposal
+from rebours.proposals.queries import CatalogueFilters, catalogue
 from rebours.workshops.permissions import is_organiser
 
 router = Router(tags=["proposals"])
@@ -59,6 +62,7 @@ def proposal_data(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "pathway": list(proposal.pathway or []),
         "image": image,
         "review": None if review is None else {"opinion": review.opinion, "triage": review.triage},
+        "merged_into": proposal.merged_into.key if proposal.merged_into is not None else None,
         "version": proposal.version,
         "updated_at": proposal.updated_at,
         "url": absolute(request, "proposals:detail", proposal.workshop.slug, proposal.key),
@@ -66,9 +70,18 @@ def proposal_data(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
 
 
 class ProposalFilters(PageParams):
-    theme: str = unsent(  # None: every theme
-        max_length=64, description="Only this theme's proposals."
+    theme: str = unsent(max_length=64, description="Only this theme's proposals.")
+    triage: Literal["programme", "rework", "not_original", "none"] = unsent(
+        description="Only the proposals the organisers triaged so (`none`: not yet)."
     )
+    kind: Literal["place", "service", "device", "policy"] = unsent(
+        description="Only the proposals of this kind."
+    )
+
+    def catalogue_filters(self) -> CatalogueFilters:
+        return CatalogueFilters(
+            triage=self.triage or "", theme=self.theme or "", kind=self.kind or ""
+        )
 
 
 @router.get(
@@ -77,15 +90,10 @@ class ProposalFilters(PageParams):
     response={200: ProposalPage, **errors(401, 404, 422)},
 )
 def list_proposals(request: HttpRequest, slug: str, filters: Query[ProposalFilters]) -> Any:
-    """The workshop's proposals, theme by theme, in the order of their letters."""
+    """The workshop's proposals as its catalogue lists them: theme by theme, in the order of
+    their letters, without those merged into another."""
     workshop = access_workshop(principal(request), slug)
-    proposals = (
-        Proposal.objects.filter(workshop=workshop)
-        .select_related("theme", "workshop", "review")
-        .order_by("theme__position", "theme_id", "position", "id")
-    )
-    if filters.theme is not None:
-        proposals = proposals.filter(theme__key=filters.theme)
+    proposals = catalogue(workshop, filters.catalogue_filters()).select_related("merged_into")
     return paginate(request, proposals, filters, lambda p: proposal_data(request, p))
 
 
@@ -118,11 +126,7 @@ def proposals_for_decidim(
 ) -> HttpResponse:
     """The proposals as a CSV file for Decidim's admin import (see docs/api.md)."""
     workshop = access_workshop(principal(request), slug)
-    proposals = (
-        Proposal.objects.filter(workshop=workshop)
-        .select_related("theme", "workshop", "review")
-        .order_by("theme__position", "theme_id", "position", "id")
-    )
+    proposals = catalogue(workshop)
     locale = params.locale or workshop.language or "fr"
     text = decidim.proposals_csv(
         proposals,
@@ -156,8 +160,7 @@ def _invalid(error: ProposalInvalid) -> ApiError:
 def create_proposal(request: HttpRequest, slug: str, key: str, payload: ProposalCreateIn) -> Any:
     """Start a new proposal sheet in a theme, at version 1 (the group's members, organisers)."""
     caller = principal(request)
-    theme = access_theme(caller, slug, key)
-    check_can_write(caller, theme)
+    theme = access_writable_theme(caller, slug, key)
     if payload.origin == Origin.ORGANISERS and not is_organiser(caller.user, theme.workshop):
         raise ApiError(403, "only organisers add proposals of origin `organisers`", field="origin")
     try:
@@ -167,6 +170,7 @@ def create_proposal(request: HttpRequest, slug: str, key: str, payload: Proposal
             title=payload.title,
             origin=payload.origin,
             fields={k: v for k, v in payload.changes().items() if k != "title"},
+            person=acting_person(caller, theme.workshop),
         )
     except ProposalInvalid as error:
         raise _invalid(error) from None
@@ -180,16 +184,22 @@ def create_proposal(request: HttpRequest, slug: str, key: str, payload: Proposal
 )
 def update_proposal(request: HttpRequest, slug: str, key: str, payload: ProposalUpdateIn) -> Any:
     """Change some fields of a proposal. `base_version` is the version the change started
-    from: if someone saved since, nothing is written and 409 returns the current fields."""
+    from. If someone saved since, the change is merged when it touches other fields than
+    theirs, as in the editor; when it touches the same ones, nothing is written and 409 returns
+    the current fields."""
     caller = principal(request)
-    proposal = access_proposal(caller, slug, key)
-    check_can_write(caller, proposal.theme)
+    proposal = access_writable_proposal(caller, slug, key)
     try:
         updated = do_update_proposal(
-            proposal, payload.changes(), base_version=payload.base_version, actor=caller.user
+            proposal,
+            payload.changes(),
+            base_version=payload.base_version,
+            actor=caller.user,
+            person=acting_person(caller, proposal.workshop),
         )
     except ProposalInvalid as error:
         raise _invalid(error) from None
     except ProposalConflict as conflict:
-        return Status(409, {"error": str(conflict), "current": conflict.current})
+        body = {"error": str(conflict), "fields": conflict.fields, "current": conflict.current}
+        return Status(409, body)
     return proposal_data(request, access_proposal(caller, slug, updated.key))

@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 
@@ -96,7 +96,9 @@ def theme_data(theme: Theme) -> dict[str, Any]:
         "introduction": theme.introduction,
         "article": theme.article.key if theme.article is not None else None,
         "opinion": theme.opinion,
-        "proposals": theme.proposals.count() if count is None else count,
+        "proposals": (
+            theme.proposals.filter(merged_into__isnull=True).count() if count is None else count
+        ),
     }
 
 
@@ -106,7 +108,7 @@ def list_themes(request: HttpRequest, slug: str, page: Query[PageParams]) -> dic
     workshop = access_workshop(principal(request), slug)
     themes = (
         workshop.themes.select_related("article")
-        .annotate(proposal_count=Count("proposals"))
+        .annotate(proposal_count=Count("proposals", filter=Q(proposals__merged_into__isnull=True)))
         .order_by("position", "id")
     )
     return paginate(request, themes, page, theme_data)
