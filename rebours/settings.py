@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "channels",
+    "ninja",  # the API's documentation page: its template and static files, served locally
     "rebours.core",
     "rebours.live",
     "rebours.workshops",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/v1/", include("rebours.api.urls")),
     path("live/", include("rebours.live.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/api-tokens/", include("rebours.api.page_urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
     # Uploaded media. Behind a reverse proxy, let the proxy serve /media/ from MEDIA_ROOT.

@@ -1,25 +1,55 @@
-import json
+"""The page where a signed-in person makes and revokes their own API tokens."""
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.http import require_GET
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from rebours.exchange.export import export_document
-from rebours.workshops.models import Workshop
-from rebours.workshops.permissions import can_export
+from rebours.api.actions import TokenRefused, do_create_token, do_revoke_token
+from rebours.api.forms import TokenForm
+from rebours.api.queries import tokens_of
+
+JUST_CREATED = "rebours.api.just_created"
 
 
-def _error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"error": message}, status=status)
+def _page(request: HttpRequest, form: TokenForm, secret: str | None = None) -> HttpResponse:
+    return render(
+        request,
+        "api/tokens.html",
+        {"form": form, "tokens": tokens_of(request.user), "secret": secret},  # type: ignore[arg-type]
+    )
 
 
-@require_GET
-def workshop_export(request: HttpRequest, slug: str) -> HttpResponse:
-    """The whole workshop in the exchange format, as `rebours export` prints it."""
-    workshop = Workshop.objects.filter(slug=slug).first()
-    if workshop is None:
-        return _error(404, f'no workshop "{slug}"')
-    if not can_export(request.user, workshop):
-        status = 403 if request.user.is_authenticated else 401
-        return _error(status, "exporting a whole workshop is for its organisers")
-    body = json.dumps(export_document(workshop), ensure_ascii=False, indent=2)
-    return HttpResponse(body, content_type="application/json; charset=utf-8")
+@never_cache
+@login_required
+def token_list(request: HttpRequest) -> HttpResponse:
+    if request.method != "POST":
+        return _page(request, TokenForm(), secret=request.session.pop(JUST_CREATED, None))
+    form = TokenForm(request.POST)
+    if not form.is_valid():
+        return _page(request, form)
+    try:
+        _token, secret = do_create_token(
+            request.user,  # type: ignore[arg-type]
+            form.cleaned_data["name"],
+            actor=request.user,
+        )
+    except TokenRefused as refused:
+        form.add_error("name", str(refused))
+        return _page(request, form)
+    # Post/redirect/get, so that reloading does not make a second token. The secret waits in
+    # the session (kept on the server) for the next page only, then is gone for good.
+    request.session[JUST_CREATED] = secret
+    return redirect("api_tokens:list")
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
+    token = tokens_of(request.user).filter(pk=token_id).first()  # type: ignore[arg-type]
+    if token is None:
+        raise Http404(_("No such token."))
+    do_revoke_token(token, actor=request.user)
+    return redirect("api_tokens:list")
