@@ -192,12 +192,12 @@ def _feature_checks(
                 )
             elif available < quota.min:
                 short = quota.min - available
-                where = "households" if household else "volunteers"
+                where = _count(available, "household" if household else "volunteer")
                 issues.append(
                     Infeasibility(
                         "short",
                         f"quota {feature!r}={quota.value!r} asks for at least {quota.min} but only "
-                        f"{available} {where} have that value: short by {short}",
+                        f"{where} have that value: short by {short}",
                         feature=feature,
                         value=quota.value,
                         amount=short,
@@ -227,6 +227,10 @@ def _feature_checks(
                 )
             )
     return issues
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _household_key(volunteer: Volunteer) -> tuple[bool, str]:
@@ -308,12 +312,11 @@ def check_feasibility(
         return issues
     seats = len({_household_key(v) for v in pool}) if household else len(pool)
     if seats < k:
-        where = "households" if household else "volunteers"
+        where = _count(seats, "household" if household else "volunteer")
         issues.append(
             Infeasibility(
                 "pool_too_small",
-                f"the pool has {seats} {where}, fewer than the panel size {k}: "
-                f"short by {k - seats}",
+                f"the pool has {where}, fewer than the panel size {k}: short by {k - seats}",
                 amount=k - seats,
             )
         )
