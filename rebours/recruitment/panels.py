@@ -81,6 +81,14 @@ class Deadline:
     def expired(self) -> bool:
         return self.end is not None and time.monotonic() >= self.end
 
+    def apply(self, model: highspy.Highs) -> None:
+        """Give a model the time left. HiGHS compares its time limit with the run time it has
+        accumulated over all its runs, and our models are re-run many times."""
+        remaining = self.remaining()
+        if remaining < INF:
+            remaining += model.getRunTime()
+        model.setOptionValue("time_limit", remaining)
+
 
 class PanelFinder:
     """The integer programme whose feasible solutions are exactly the feasible panels.
@@ -121,19 +129,22 @@ class PanelFinder:
             cols = _indices(volunteers)
             self.model.changeColsBounds(len(cols), cols, np.zeros(len(cols)), np.zeros(len(cols)))
 
-    def best(self, weights: np.ndarray, deadline: Deadline) -> tuple[Panel | None, float, float]:
-        """The feasible panel of largest total weight (None if there is none), its weight, and
-        an upper bound on the weight of any feasible panel (the MIP dual bound)."""
+    def best(
+        self, weights: np.ndarray, deadline: Deadline
+    ) -> tuple[Panel | None, float, float, bool]:
+        """The feasible panel of largest total weight (None if there is none), its weight, an
+        upper bound on the weight of any feasible panel (the MIP dual bound), and whether that
+        bound is proven (False when the time limit stopped the search)."""
         model = self.model
         model.changeColsCost(self.problem.n, self.all_cols, np.asarray(weights, dtype=float))
-        model.setOptionValue("time_limit", deadline.remaining())
+        deadline.apply(model)
         clock = time.perf_counter()
         model.run()
         self.seconds += time.perf_counter() - clock
         self.solves += 1
         status = model.getModelStatus()
         if status == highspy.HighsModelStatus.kInfeasible:
-            return None, -INF, -INF
+            return None, -INF, -INF, True
         info = model.getInfo()
         has_solution = info.primal_solution_status == highspy.kSolutionStatusFeasible
         if status == highspy.HighsModelStatus.kTimeLimit and not has_solution:
@@ -151,7 +162,8 @@ class PanelFinder:
         # Recompute the weight ourselves rather than trusting the MIP objective, which is only
         # within the gap tolerance of it.
         weight = float(np.asarray(weights, dtype=float)[list(panel)].sum())
-        return panel, weight, max(weight, float(info.mip_dual_bound))
+        proven = status == highspy.HighsModelStatus.kOptimal
+        return panel, weight, max(weight, float(info.mip_dual_bound)), proven
 
 
 def cover(
@@ -171,7 +183,7 @@ def cover(
         weights = (~covered).astype(float)
         if not weights.any() and panels:
             break
-        panel, _, bound = finder.best(weights, deadline)
+        panel, _, bound, proven = finder.best(weights, deadline)
         if panel is None:
             raise InfeasibleQuotasError(
                 [Infeasibility("integer_programme", "no panel of this size meets every quota")]
@@ -180,13 +192,106 @@ def cover(
         if not gained:
             if not panels:
                 panels.append(panel)
-            if bound < 0.5:
+            if proven and bound < 0.5:
                 break
             # The time limit stopped the search before it could prove nobody else fits.
             raise SolverTimeout("covering the pool with panels ran out of time")
         panels.append(panel)
         covered[gained] = True
     return panels, covered
+
+
+class SwapSearch:
+    """A cheap pricing heuristic: local search over single swaps.
+
+    From the heaviest panel found so far (for the given weights), repeatedly make the swap of
+    one member for one outsider that adds the most weight while keeping every quota and the
+    household rule, until no swap adds weight. A pricing MIP costs tens of milliseconds and
+    more on large pools; this costs a few numpy operations, and most of the panels column
+    generation needs are found this way. The MIP is still what certifies each level: the
+    heuristic only ever proposes panels.
+    """
+
+    def __init__(self, problem: Problem, allowed: np.ndarray) -> None:
+        self.problem = problem
+        self.allowed = allowed.copy()
+        self.movable = np.ones(problem.n, dtype=bool)
+        self.movable[sorted(problem.forced)] = False
+        nq = len(problem.quotas)
+        # value_of[i, f]: index of the quota holding volunteer i's value of feature f.
+        self.value_of = np.zeros((problem.n, len(problem.features)), dtype=np.int64)
+        for q in range(nq):
+            holders = np.flatnonzero(problem.incidence[:, q])
+            self.value_of[holders, problem.feature_of[q]] = q
+        self.household = np.arange(problem.n)
+        for group in problem.households:
+            self.household[list(group)] = group[0]
+        # Members of the panels found so far, one row each (every panel has exactly k).
+        self.rows = np.zeros((0, problem.k), dtype=np.int64)
+        self.count = 0
+
+    def add(self, panel: Panel) -> None:
+        if self.count == len(self.rows):
+            grown = np.zeros((max(16, 2 * len(self.rows)), self.problem.k), dtype=np.int64)
+            grown[: self.count] = self.rows[: self.count]
+            self.rows = grown
+        self.rows[self.count] = panel
+        self.count += 1
+
+    def search(self, weights: np.ndarray, threshold: float, known: set[Panel]) -> Panel | None:
+        """A panel heavier than `threshold` and not in `known`, or None."""
+        if self.count == 0:
+            return None
+        problem = self.problem
+        start = int(np.argmax(weights[self.rows[: self.count]].sum(axis=1)))
+        in_panel = np.zeros(problem.n, dtype=bool)
+        in_panel[self.rows[start]] = True
+        counts = problem.incidence[in_panel].sum(axis=0)
+        occupied = np.bincount(self.household[in_panel], minlength=problem.n)
+        for _ in range(problem.k):
+            members = np.flatnonzero(in_panel & self.movable)
+            if len(members) == 0:
+                break
+            floor = weights[members].min()
+            outsiders = np.flatnonzero(self.allowed & ~in_panel & (weights > floor + 1e-12))
+            if len(outsiders) == 0:
+                break
+            if len(outsiders) > 3 * problem.k:
+                # The heaviest outsiders are where the gains are; a heuristic can skip the rest.
+                top = np.argpartition(-weights[outsiders], 3 * problem.k)[: 3 * problem.k]
+                outsiders = np.sort(outsiders[top])
+            can_lose = counts - 1 >= problem.mins
+            can_gain = counts + 1 <= problem.maxs
+            # Only features with a quota at one of its bounds can forbid a swap.
+            tight = ~(can_lose & can_gain)
+            binding = np.unique(problem.feature_of[tight])
+            ok = np.ones((len(members), len(outsiders)), dtype=bool)
+            if len(binding):
+                out_values = self.value_of[np.ix_(members, binding)][:, None, :]
+                in_values = self.value_of[np.ix_(outsiders, binding)][None, :, :]
+                ok = np.all(
+                    (out_values == in_values) | (can_lose[out_values] & can_gain[in_values]),
+                    axis=2,
+                )
+            if problem.households:
+                taken = occupied[self.household[outsiders]]
+                same = self.household[members][:, None] == self.household[outsiders][None, :]
+                ok &= (taken == 0)[None, :] | ((taken == 1)[None, :] & same)
+            gain = np.where(ok, weights[outsiders][None, :] - weights[members][:, None], 0.0)
+            best = int(np.argmax(gain))
+            a, b = divmod(best, len(outsiders))
+            if gain[a, b] <= 1e-12:
+                break
+            leaving, joining = int(members[a]), int(outsiders[b])
+            in_panel[leaving] = False
+            in_panel[joining] = True
+            counts += problem.incidence[joining] - problem.incidence[leaving]
+            occupied[self.household[leaving]] -= 1
+            occupied[self.household[joining]] += 1
+        panel = tuple(int(i) for i in np.flatnonzero(in_panel))
+        if panel in known or float(weights[list(panel)].sum()) <= threshold:
+            return None
+        return panel
 
 
 class DualLP:
@@ -224,7 +329,7 @@ class DualLP:
 
     def solve(self, deadline: Deadline) -> tuple[np.ndarray, float, float]:
         model = self.model
-        model.setOptionValue("time_limit", deadline.remaining())
+        deadline.apply(model)
         clock = time.perf_counter()
         model.run()
         self.seconds += time.perf_counter() - clock
@@ -313,7 +418,9 @@ class Solution:
 class _ColumnGeneration:
     """State shared by the levels: the panel finder, the dual LP and the panels found so far."""
 
-    def __init__(self, problem: Problem, tolerance: float, deadline: Deadline) -> None:
+    def __init__(
+        self, problem: Problem, tolerance: float, deadline: Deadline, use_heuristic: bool = True
+    ) -> None:
         self.problem = problem
         self.tolerance = tolerance
         self.deadline = deadline
@@ -329,9 +436,14 @@ class _ColumnGeneration:
         self.fixed: dict[int, float] = dict.fromkeys(sorted(problem.forced), 1.0)
         self.dual = DualLP(problem.n, self.free, self.excluded)
         self.dual.fix(sorted(problem.forced), 1.0)
+        self.swaps = SwapSearch(problem, covered) if use_heuristic else None
         for panel in self.panels:
             self.dual.add_panel(panel)
+            if self.swaps is not None:
+                self.swaps.add(panel)
         self.lp_solves = 0
+        self.heuristic_panels = 0
+
         self.worst_excess = 0.0
 
     def _add(self, panel: Panel) -> bool:
@@ -340,7 +452,17 @@ class _ColumnGeneration:
         self.known.add(panel)
         self.panels.append(panel)
         self.dual.add_panel(panel)
+        if self.swaps is not None:
+            self.swaps.add(panel)
         return True
+
+    def _heuristic(self, weights: np.ndarray, threshold: float) -> Panel | None:
+        if self.swaps is None:
+            return None
+        panel = self.swaps.search(weights, threshold, self.known)
+        if panel is not None:
+            self.heuristic_panels += 1
+        return panel
 
     def level(self, extra_pricing: int) -> tuple[np.ndarray, float, float]:
         """Solve the current level: returns the dual weights, the level value and the gap
@@ -351,11 +473,19 @@ class _ColumnGeneration:
             self.lp_solves += 1
             # Solver noise below 1e-12 would only slow the MIP down.
             weights = np.where(y > 1e-12, y, 0.0)
-            panel, weight, bound = self.finder.best(weights, self.deadline)
+            # Cheap first: a panel found by local search is as good a column as the MIP's.
+            guess = self._heuristic(weights, y0 + tolerance)
+            if guess is not None:
+                self._add(guess)
+                guess_weight = float(weights[list(guess)].sum())
+                self._more_columns(weights, y0, guess, guess_weight, extra_pricing)
+                continue
+            # Only the MIP can prove that no panel is heavier than the level.
+            panel, weight, bound, proven = self.finder.best(weights, self.deadline)
             if panel is None:
                 raise DrawError("the panel search found no panel although one was found before")
             if weight <= y0 + tolerance:
-                if bound > y0 + tolerance:
+                if not proven:
                     # Stopped by the time limit before proving that no panel is better.
                     raise SolverTimeout("the panel search ran out of time")
                 return y, value, max(0.0, bound - y0)
@@ -387,7 +517,11 @@ class _ColumnGeneration:
                 return
             w /= total
             y0 /= total
-            found, found_weight, _ = self.finder.best(w, self.deadline)
+            if self.swaps is not None:
+                found = self._heuristic(w, y0 + self.tolerance)
+                found_weight = float(w[list(found)].sum()) if found is not None else 0.0
+            else:
+                found, found_weight, _, _ = self.finder.best(w, self.deadline)
             if found is None or found_weight <= y0 + self.tolerance or not self._add(found):
                 return
             panel, weight = found, found_weight
@@ -421,6 +555,7 @@ def solve(
     tolerance: float = 1e-6,
     time_limit: float | None = None,
     extra_pricing: int = 10,
+    use_heuristic: bool = True,
 ) -> Solution:
     """LEXIMIN (or, with leximin=False, MAXIMIN) distribution over feasible panels.
 
@@ -430,7 +565,7 @@ def solve(
     """
     started = time.monotonic()
     deadline = Deadline(time_limit)
-    state = _ColumnGeneration(problem, tolerance, deadline)
+    state = _ColumnGeneration(problem, tolerance, deadline, use_heuristic)
     levels: list[float] = []
     complete = True
     try:
@@ -477,6 +612,7 @@ def solve(
             "lp_solves": state.lp_solves,
             "lp_seconds": state.dual.seconds,
             "panels_generated": len(state.known),
+            "heuristic_panels": state.heuristic_panels,
             "levels": len(levels),
             "worst_excess": state.worst_excess,
         },

@@ -325,7 +325,7 @@ def check_feasibility(
         return issues
     problem = build_problem(pool, quotas, k, household=household, forced=keep)
     finder = _panels.PanelFinder(problem, abs_gap=1e-9)
-    panel, _, _ = finder.best(np.zeros(problem.n), _panels.Deadline(None))
+    panel, _, _, _ = finder.best(np.zeros(problem.n), _panels.Deadline(None))
     if panel is None:
         issues.extend(_relaxation(problem))
     return issues
