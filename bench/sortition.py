@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
-from rebours.recruitment import greedy as greedy_module
 from rebours.recruitment import column_generation
+from rebours.recruitment import greedy as greedy_module
 from rebours.recruitment.problem import Quota, Volunteer, build_problem
 from rebours.recruitment.sortition import check_feasibility
 
