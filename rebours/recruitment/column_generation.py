@@ -55,11 +55,10 @@ def volunteer_types(problem: Problem) -> np.ndarray:
     numbers: dict[object, int] = {}
     type_of = np.empty(problem.n, dtype=np.int64)
     for i in range(problem.n):
-        key: object
-        if i in problem.forced or i in with_housemates:
-            key = i
-        else:
-            key = problem.incidence[i].tobytes()
+        # Forced volunteers and housemates are not interchangeable: each is a type of its own.
+        key: object = (
+            i if i in problem.forced or i in with_housemates else problem.incidence[i].tobytes()
+        )
         type_of[i] = numbers.setdefault(key, len(numbers))
     return type_of
 

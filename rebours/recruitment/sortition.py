@@ -590,9 +590,9 @@ def draw(
             f"{method} did not finish within the time limit; a draw must be reproducible, so "
             "it needs a finished computation (raise or remove the time limit)"
         )
-    panel, probabilities, details = _lottery_draw(distribution, seed, m)
+    chosen, probabilities, details = _lottery_draw(distribution, seed, m)
     return DrawResult(
-        panel=panel,
+        panel=chosen,
         probabilities=probabilities,
         min_probability=min(probabilities.values()),
         panels_in_distribution=len(distribution.panels),
