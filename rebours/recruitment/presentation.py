@@ -165,8 +165,11 @@ def _group_mix(draw: Draw, panel: list[Volunteer]) -> dict[str, Any]:
         for f in sorted({q["feature"] for q in draw.quotas})
         for v in sorted({q["value"] for q in draw.quotas if q["feature"] == f})
     ]
+    spans = [
+        (f, sum(1 for c in columns if c[0] == f)) for f in dict.fromkeys(c[0] for c in columns)
+    ]
     if not people:
-        return {"columns": columns, "rows": []}
+        return {"columns": columns, "spans": spans, "rows": []}
     memberships = (
         ThemeMembership.objects.filter(person_id__in=list(people), role=ThemeRole.MEMBER)
         .select_related("theme")
@@ -186,7 +189,7 @@ def _group_mix(draw: Draw, panel: list[Volunteer]) -> dict[str, Any]:
         {"theme": g["theme"], "size": g["size"], "cells": [g["counts"][c] for c in columns]}
         for g in groups.values()
     ]
-    return {"columns": columns, "rows": rows}
+    return {"columns": columns, "spans": spans, "rows": rows}
 
 
 def draw_page(workshop: Workshop, draw: Draw) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """Template helpers: the workshop menu's link to recruitment, and small number formats."""
 
 from django import template
+from django.utils.formats import number_format
 
 from rebours.recruitment import permissions
 
@@ -20,10 +21,10 @@ def recruitment_nav_link(context, workshop, section: str = "") -> dict:
 
 @register.filter
 def percent(value) -> str:
-    """A probability as a percentage with one decimal ("33.3"), or "–" when unknown."""
+    """A probability as a percentage with one decimal ("33,3" in French), or "–" if unknown."""
     if value is None or value == "":
         return "–"
-    return f"{100 * float(value):.1f}"
+    return number_format(100 * float(value), 1)
 
 
 @register.filter
