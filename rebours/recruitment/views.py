@@ -259,6 +259,7 @@ def draws(request: HttpRequest, workshop: Workshop) -> HttpResponse:
     }
     form = DrawForm(request.POST or None, initial=initial)
     issues: list[str] = []
+    refusal = ""
     status = 200
     if request.method == "POST":
         status = 400
@@ -273,8 +274,10 @@ def draws(request: HttpRequest, workshop: Workshop) -> HttpResponse:
                     household=form.cleaned_data["household"],
                 )
             except RecruitmentError as error:
-                form.add_error(None, error.message)
-                issues = error.issues
+                if error.issues:
+                    refusal, issues = error.message, error.issues
+                else:
+                    form.add_error(None, error.message)
             else:
                 return redirect("recruitment:draw", slug=workshop.slug, pk=draw.pk)
     size = config.panel_size
@@ -288,6 +291,7 @@ def draws(request: HttpRequest, workshop: Workshop) -> HttpResponse:
         "section": "draws",
         "form": form,
         "issues": issues or (check.issues if check else []),
+        "refusal": refusal,
         "checked_size": size,
         "draws": queries.draws(workshop),
     }

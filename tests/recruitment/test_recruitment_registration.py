@@ -179,3 +179,19 @@ def test_pool_pages_are_for_organisers(client, workshop):
     client.login(username="someone", password="x" * 12)
     for name in pages:
         assert client.get(reverse(f"recruitment:{name}", args=[workshop.slug])).status_code == 404
+
+
+def test_volunteers_past_their_retention_date_are_erased_and_never_drawn(workshop):
+    import datetime
+
+    from django.core.management import call_command
+
+    from rebours.recruitment.snapshot import eligible
+
+    people = register(workshop, 3)
+    past = datetime.date.today() - datetime.timedelta(days=1)
+    Volunteer.objects.filter(pk=people[0].pk).update(retention_until=past)
+    pool = eligible(Volunteer.objects.filter(workshop=workshop), today=datetime.date.today())
+    assert people[0].pk not in {v.pk for v in pool}
+    call_command("erase_expired_volunteers")
+    assert set(Volunteer.objects.values_list("pk", flat=True)) == {people[1].pk, people[2].pk}
