@@ -122,7 +122,7 @@ def parse_pool_file(text: str, categories: list[dict[str, Any]]) -> ParsedPool:
             column = position[category["key"].casefold()]
             value = checks.clean_text(cells[column])
             if value not in category["values"]:
-                allowed = ", ".join(f"“{v}”" for v in category["values"])
+                allowed = ", ".join(_("“%(value)s”") % {"value": v} for v in category["values"])
                 raise _error(
                     line,
                     header[column],

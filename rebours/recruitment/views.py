@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -382,6 +383,11 @@ def participants(request: HttpRequest, workshop: Workshop, pk: int) -> HttpRespo
     else:
         messages.success(
             request,
-            _("%(count)d participants were added to the workshop.") % {"count": len(people)},
+            ngettext(
+                "%(count)d participant was added to the workshop.",
+                "%(count)d participants were added to the workshop.",
+                len(people),
+            )
+            % {"count": len(people)},
         )
     return redirect("recruitment:draw", slug=workshop.slug, pk=draw.pk)

@@ -6,13 +6,17 @@ import textwrap
 import pytest
 from playwright.sync_api import expect
 
-# Browser fixtures (Debian's Chromium, screenshots, dialogs) are shared with tests/browser.
-from tests.browser.conftest import browser_type_launch_args, dialogs, shoot  # noqa: F401
+from tests.browser import conftest as browser_fixtures
 from tests.support.hostile import SCRIPT
 from tests.support.recruitment import workshop_document
 from tests.support.server import start_server
 
 pytestmark = pytest.mark.browser
+
+# Browser fixtures (Debian's Chromium, screenshots, dialogs) are shared with tests/browser.
+browser_type_launch_args = browser_fixtures.browser_type_launch_args
+dialogs = browser_fixtures.dialogs
+shoot = browser_fixtures.shoot
 
 PASSWORD = "a-long-password-for-tests"
 SLUG = "panel"

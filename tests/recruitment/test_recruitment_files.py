@@ -35,6 +35,7 @@ def workshop():
 def organiser(client):
     user = User.objects.create_user("orga", password="x" * 12, is_staff=True)
     client.force_login(user)
+    client.cookies["django_language"] = "en"
     return user
 
 
@@ -83,6 +84,17 @@ def test_a_bad_line_imports_nothing_and_is_named(client, workshop, organiser, te
     assert response.status_code == 400
     assert Volunteer.objects.count() == before
     assert where in html.unescape(response.content.decode())
+
+
+def test_errors_name_the_line_in_french_too(client, workshop, organiser):
+    client.cookies["django_language"] = "fr"
+    text = GOOD_POOL.replace("a3,Cy,cy@example.org,femme", "a3,Cy,cy@example.org,autre")
+    response = upload(client, workshop, text)
+    assert (
+        "Ligne 5, colonne « gender » : « autre » ne fait pas partie de « femme », « homme »."
+        in (html.unescape(response.content.decode()))
+    )
+    assert Volunteer.objects.count() == 0
 
 
 def test_a_file_that_is_not_utf8_or_without_consent_is_refused(client, workshop, organiser):
