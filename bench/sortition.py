@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np
 
+from rebours.recruitment import column_generation
 from rebours.recruitment import greedy as greedy_module
-from rebours.recruitment import panels
 from rebours.recruitment.problem import Quota, Volunteer, build_problem
 from rebours.recruitment.sortition import check_feasibility
 
@@ -135,7 +135,7 @@ def run_case(n: int, time_limit: float, greedy_runs: int, seed: int) -> dict[str
         "seed": seed,
         "time_limit": time_limit,
     }
-    lex = panels.solve(problem, leximin=True, time_limit=time_limit)
+    lex = column_generation.solve(problem, leximin=True, time_limit=time_limit)
     reachable = [i for i in range(problem.n) if i not in set(lex.excluded)]
     row["zero_probability"] = len(lex.excluded)
     row["leximin_seconds"] = round(lex.stats["seconds"], 2)
@@ -145,7 +145,7 @@ def run_case(n: int, time_limit: float, greedy_runs: int, seed: int) -> dict[str
     row["leximin_panels"] = len(lex.panels)
     row["leximin_mip_solves"] = int(lex.stats["mip_solves"])
     row["leximin_lp_solves"] = int(lex.stats["lp_solves"])
-    mx = panels.solve(problem, leximin=False, time_limit=time_limit)
+    mx = column_generation.solve(problem, leximin=False, time_limit=time_limit)
     row["maximin_seconds"] = round(mx.stats["seconds"], 2)
     row["maximin_complete"] = mx.complete
     row["maximin_min"] = float(mx.selection[reachable].min())

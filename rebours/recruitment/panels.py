@@ -1,23 +1,23 @@
-"""LEXIMIN and MAXIMIN distributions over feasible panels, by column generation with HiGHS.
+"""The solver pieces of LEXIMIN column generation, with HiGHS (driver: `column_generation`).
 
-The method follows Flanigan, Gölz, Gupta, Hennig and Procaccia, "Fair algorithms for selecting
-citizens' assemblies" (Nature, 2021); the code is ours. Three HiGHS models stay in memory for the
-whole computation and only their objectives, bounds and rows change:
+Three kinds of HiGHS models stay in memory and only their objectives, bounds and rows change:
 
 * the *panel finder*, an integer programme whose solutions are exactly the feasible panels;
-* the *dual LP* of the current LEXIMIN level, over the panels found so far;
+* the *dual LP* of a LEXIMIN level over the panels found so far;
 * a final *primal LP* that turns the fixed selection probabilities into panel probabilities.
 
-Determinism: volunteers and quotas are numbered canonically (see `problem.build_problem`), panels
-are added in the order they are found, and HiGHS runs single-threaded with a fixed random seed, so
-the same inputs give the same distribution bit for bit on the same platform and HiGHS version.
+A swap local search (`SwapSearch`) proposes panels cheaply before the MIP is asked.
+
+Determinism: volunteers and quotas are numbered canonically (see `problem.build_problem`),
+panels are added in the order they are found, and HiGHS runs single-threaded with a fixed
+random seed, so the same inputs give the same distribution bit for bit on the same platform and
+HiGHS version. No time limit may cut a computation whose result is drawn from.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
 
 import highspy
 import numpy as np
@@ -238,8 +238,10 @@ class SwapSearch:
         self.rows[self.count] = panel
         self.count += 1
 
-    def search(self, weights: np.ndarray, threshold: float, known: set[Panel]) -> Panel | None:
-        """A panel heavier than `threshold` and not in `known`, or None."""
+    def search(
+        self, weights: np.ndarray, threshold: float, known: Callable[[Panel], bool]
+    ) -> Panel | None:
+        """A panel heavier than `threshold` for which `known` is False, or None."""
         if self.count == 0:
             return None
         problem = self.problem
@@ -289,51 +291,112 @@ class SwapSearch:
             occupied[self.household[leaving]] -= 1
             occupied[self.household[joining]] += 1
         panel = tuple(int(i) for i in np.flatnonzero(in_panel))
-        if panel in known or float(weights[list(panel)].sum()) <= threshold:
+        if float(weights[list(panel)].sum()) <= threshold or known(panel):
             return None
         return panel
 
 
 class DualLP:
-    """The dual of one LEXIMIN level over the panels found so far.
+    """The dual of one LEXIMIN level over the panels found so far, over volunteer *types*.
 
-    Variables: y_i >= 0 per volunteer and a free y0. Minimise y0 - sum_{i fixed} p_i y_i
-    subject to sum_{i free} y_i = 1 and, for every panel P, sum_{i in P} y_i <= y0. Its optimum
-    is the largest probability the free volunteers can all reach while every fixed volunteer
-    keeps at least p_i (LP duality), and its y is the pricing weight of the panel finder.
+    Volunteers of one type are interchangeable (see `column_generation.volunteer_types`), so
+    there is an optimal dual with one weight u_t per type. Variables: u_t >= 0 and a free y0.
+    Minimise y0 - sum_t offset_t m_t u_t subject to sum_{t normalised} m_t u_t = 1 and, for
+    every panel P with c_t(P) members of type t, sum_t c_t(P) u_t <= y0. For a level, the
+    normalised types are the free ones and offset_t is the probability of a fixed type; the
+    optimum is then the largest probability all free volunteers can reach while the fixed keep
+    theirs (LP duality), and u gives the pricing weights. With every volunteer its own type
+    this is the dual LP of the individual problem.
+
+    Panels with the same composition give the same row, so only new compositions are added.
     """
 
-    def __init__(self, n: int, free: np.ndarray, excluded: Sequence[int]) -> None:
-        self.n = n
+    def __init__(
+        self,
+        type_of: np.ndarray,
+        normalised: np.ndarray,
+        offset: np.ndarray,
+        excluded: np.ndarray,
+    ) -> None:
+        self.type_of = type_of
+        self.types = types = len(normalised)
+        self.sizes = np.bincount(type_of, minlength=types).astype(float)
+        self.identity = types == len(type_of)
         self.model = model = new_highs()
-        upper = np.full(n + 1, INF)
-        upper[list(excluded)] = 0.0
-        lower = np.zeros(n + 1)
-        lower[n] = -INF
-        model.addVars(n + 1, lower, upper)
-        model.changeColCost(n, 1.0)
-        free_cols = _indices(np.flatnonzero(free))
-        model.addRow(1.0, 1.0, len(free_cols), free_cols, np.ones(len(free_cols)))
+        upper = np.where(excluded, 0.0, INF)
+        model.addVars(types + 1, np.append(np.zeros(types), -INF), np.append(upper, INF))
+        model.changeColsCost(
+            types + 1, _indices(range(types + 1)), np.append(-offset * self.sizes, 1.0)
+        )
+        cols = _indices(np.flatnonzero(normalised))
+        model.addRow(1.0, 1.0, len(cols), cols, self.sizes[cols])
         model.changeObjectiveSense(highspy.ObjSense.kMinimize)
+        self.compositions: set[bytes] = set()
+        # The panel behind each row after the normalisation row, in order.
+        self.row_panels: list[Panel] = []
         self.seconds = 0.0
+        self.restarts = 0
 
-    def add_panel(self, panel: Panel) -> None:
-        cols = np.append(_indices(panel), np.int32(self.n))
-        values = np.append(np.ones(len(panel)), -1.0)
-        self.model.addRow(-INF, 0.0, len(cols), cols, values)
+    def key(self, panel: Panel) -> bytes:
+        if self.identity:
+            return np.asarray(panel, dtype=np.int64).tobytes()
+        return np.bincount(self.type_of[list(panel)], minlength=self.types).tobytes()
 
-    def fix(self, volunteers: Sequence[int], probability: float) -> None:
-        for i in volunteers:
-            self.model.changeCoeff(0, i, 0.0)
-            self.model.changeColCost(i, -probability)
+    def known(self, panel: Panel) -> bool:
+        return self.key(panel) in self.compositions
+
+    def add_panel(self, panel: Panel) -> bool:
+        """Add the panel's row; False if a panel of the same composition is already there."""
+        key = self.key(panel)
+        if key in self.compositions:
+            return False
+        self.compositions.add(key)
+        counts = np.bincount(self.type_of[list(panel)], minlength=self.types)
+        cols = np.flatnonzero(counts)
+        self.model.addRow(
+            -INF,
+            0.0,
+            len(cols) + 1,
+            np.append(cols, self.types).astype(np.int32),
+            np.append(counts[cols].astype(float), -1.0),
+        )
+        self.row_panels.append(panel)
+        return True
+
+    def fix(self, types: Sequence[int], probability: float) -> None:
+        for t in types:
+            self.model.changeCoeff(0, t, 0.0)
+            self.model.changeColCost(t, -probability * self.sizes[t])
 
     def solve(self, deadline: Deadline) -> tuple[np.ndarray, float, float]:
+        """Dual weights per type, y0 (the heaviest current panel's weight), and the value."""
         model = self.model
-        deadline.apply(model)
         clock = time.perf_counter()
+        # A warm-started re-solve takes tens to hundreds of iterations. On these very
+        # degenerate LPs HiGHS's dual simplex can very rarely stall from its warm start
+        # (hundreds of thousands of iterations), so cap the iterations and, past the cap,
+        # solve from scratch, then by interior point. Iteration counts, unlike times, are
+        # deterministic, so this keeps the draw reproducible.
+        cap = 10 * (model.getNumRow() + model.getNumCol()) + 1000
+        model.setOptionValue("simplex_iteration_limit", cap)
+        deadline.apply(model)
         model.run()
-        self.seconds += time.perf_counter() - clock
         status = model.getModelStatus()
+        if status == highspy.HighsModelStatus.kIterationLimit:
+            self.restarts += 1
+            model.clearSolver()
+            deadline.apply(model)
+            model.run()
+            status = model.getModelStatus()
+            if status == highspy.HighsModelStatus.kIterationLimit:
+                model.setOptionValue("solver", "ipm")
+                model.setOptionValue("simplex_iteration_limit", highspy.kHighsIInf)
+                model.clearSolver()
+                deadline.apply(model)
+                model.run()
+                model.setOptionValue("solver", "choose")
+                status = model.getModelStatus()
+        self.seconds += time.perf_counter() - clock
         if status == highspy.HighsModelStatus.kTimeLimit:
             raise SolverTimeout("the LEXIMIN dual ran out of time")
         if status != highspy.HighsModelStatus.kOptimal:
@@ -342,10 +405,18 @@ class DualLP:
             )
         values = np.asarray(model.getSolution().col_value)
         return (
-            values[: self.n],
-            float(values[self.n]),
+            values[: self.types],
+            float(values[self.types]),
             float(model.getInfo().objective_function_value),
         )
+
+    def support(self) -> tuple[list[Panel], np.ndarray]:
+        """The level's primal solution, read from the last solve: the panels with positive
+        probability (the duals of their rows) and those probabilities. Call it before
+        changing the model."""
+        duals = np.abs(np.asarray(self.model.getSolution().row_dual)[1:])
+        chosen = np.flatnonzero(duals > 1e-12)
+        return [self.row_panels[j] for j in chosen], duals[chosen]
 
 
 def primal(
@@ -402,218 +473,3 @@ def clean(probabilities: np.ndarray) -> np.ndarray:
     if total <= 0:
         raise DrawError("the panel probabilities are all zero")
     return cleaned / total
-
-
-@dataclass
-class Solution:
-    panels: list[Panel]
-    probabilities: np.ndarray
-    selection: np.ndarray
-    levels: list[float]
-    complete: bool
-    excluded: list[int]
-    stats: dict[str, float] = field(default_factory=dict)
-
-
-class _ColumnGeneration:
-    """State shared by the levels: the panel finder, the dual LP and the panels found so far."""
-
-    def __init__(
-        self, problem: Problem, tolerance: float, deadline: Deadline, use_heuristic: bool = True
-    ) -> None:
-        self.problem = problem
-        self.tolerance = tolerance
-        self.deadline = deadline
-        # Ask HiGHS for a proof of optimality well inside our tolerance, so that the stopping
-        # test below is decided by the problem and not by the MIP gap.
-        self.finder = PanelFinder(problem, abs_gap=tolerance / 100)
-        self.panels, covered = cover(problem, self.finder, deadline)
-        self.known = set(self.panels)
-        self.excluded = [int(i) for i in np.flatnonzero(~covered)]
-        self.finder.exclude(self.excluded)
-        self.free = covered.copy()
-        self.free[sorted(problem.forced)] = False
-        self.fixed: dict[int, float] = dict.fromkeys(sorted(problem.forced), 1.0)
-        self.dual = DualLP(problem.n, self.free, self.excluded)
-        self.dual.fix(sorted(problem.forced), 1.0)
-        self.swaps = SwapSearch(problem, covered) if use_heuristic else None
-        for panel in self.panels:
-            self.dual.add_panel(panel)
-            if self.swaps is not None:
-                self.swaps.add(panel)
-        self.lp_solves = 0
-        self.heuristic_panels = 0
-
-        self.worst_excess = 0.0
-
-    def _add(self, panel: Panel) -> bool:
-        if panel in self.known:
-            return False
-        self.known.add(panel)
-        self.panels.append(panel)
-        self.dual.add_panel(panel)
-        if self.swaps is not None:
-            self.swaps.add(panel)
-        return True
-
-    def _heuristic(self, weights: np.ndarray, threshold: float) -> Panel | None:
-        if self.swaps is None:
-            return None
-        panel = self.swaps.search(weights, threshold, self.known)
-        if panel is not None:
-            self.heuristic_panels += 1
-        return panel
-
-    def level(self, extra_pricing: int) -> tuple[np.ndarray, float, float]:
-        """Solve the current level: returns the dual weights, the level value and the gap
-        certified by the last pricing (an upper bound on how far the value is from optimal)."""
-        tolerance = self.tolerance
-        while True:
-            y, y0, value = self.dual.solve(self.deadline)
-            self.lp_solves += 1
-            # Solver noise below 1e-12 would only slow the MIP down.
-            weights = np.where(y > 1e-12, y, 0.0)
-            # Cheap first: a panel found by local search is as good a column as the MIP's.
-            guess = self._heuristic(weights, y0 + tolerance)
-            if guess is not None:
-                self._add(guess)
-                guess_weight = float(weights[list(guess)].sum())
-                self._more_columns(weights, y0, guess, guess_weight, extra_pricing)
-                continue
-            # Only the MIP can prove that no panel is heavier than the level.
-            panel, weight, bound, proven = self.finder.best(weights, self.deadline)
-            if panel is None:
-                raise DrawError("the panel search found no panel although one was found before")
-            if weight <= y0 + tolerance:
-                if not proven:
-                    # Stopped by the time limit before proving that no panel is better.
-                    raise SolverTimeout("the panel search ran out of time")
-                return y, value, max(0.0, bound - y0)
-            if not self._add(panel):
-                # The MIP finds a known panel heavier than the LP allows: this is rounding in
-                # the two solvers, and adding it again would loop forever. Accept the level.
-                return y, value, weight - y0
-            self._more_columns(weights, y0, panel, weight, extra_pricing)
-
-    def _more_columns(
-        self, weights: np.ndarray, y0: float, panel: Panel, weight: float, rounds: int
-    ) -> None:
-        """Find more improving panels before the next (expensive) LP solve.
-
-        Re-solving the LP means refactorising a dense basis (every panel has k members), so
-        each LP solve costs as much as many pricing MIPs. Instead, update the weights by hand:
-        shrink the weights of the panel just found until it is no heavier than the level,
-        renormalise the free weights to one, and price again. These weights are only a guess
-        of the next LP's, so a panel found this way is merely added; optimality is still only
-        ever certified by pricing the true LP weights (in `level`).
-        """
-        free = self.free
-        w = weights.copy()
-        for _ in range(rounds):
-            members = list(panel)
-            w[members] *= y0 / weight
-            total = float(w[free].sum())
-            if total <= 1e-9:
-                return
-            w /= total
-            y0 /= total
-            if self.swaps is not None:
-                found = self._heuristic(w, y0 + self.tolerance)
-                found_weight = float(w[list(found)].sum()) if found is not None else 0.0
-            else:
-                found, found_weight, _, _ = self.finder.best(w, self.deadline)
-            if found is None or found_weight <= y0 + self.tolerance or not self._add(found):
-                return
-            panel, weight = found, found_weight
-
-    def fix(self, y: np.ndarray, value: float, gap: float) -> None:
-        """Fix the free volunteers whose probability cannot exceed this level.
-
-        With y optimal, complementary slackness says that a free volunteer with positive
-        weight is at exactly this level in every optimal distribution. Our y is optimal up to
-        `gap`, which bounds that volunteer's possible excess by gap / y_i: we fix only those
-        for whom this bound is within the tolerance. The free weights sum to one, so the
-        heaviest volunteer usually qualifies; if even they do not (the gap was not closed
-        enough), we still fix them, so that every level makes progress, and record the bound.
-        """
-        candidates = np.flatnonzero(self.free)
-        chosen = [int(i) for i in candidates if y[i] > 1e-9 and gap <= self.tolerance * y[i]]
-        if not chosen:
-            heaviest = int(candidates[np.argmax(y[candidates])])
-            chosen = [heaviest]
-            self.worst_excess = max(self.worst_excess, gap / max(float(y[heaviest]), 1e-12))
-        for i in chosen:
-            self.fixed[i] = value
-        self.free[chosen] = False
-        self.dual.fix(chosen, value)
-
-
-def solve(
-    problem: Problem,
-    *,
-    leximin: bool,
-    tolerance: float = 1e-6,
-    time_limit: float | None = None,
-    extra_pricing: int = 10,
-    use_heuristic: bool = True,
-) -> Solution:
-    """LEXIMIN (or, with leximin=False, MAXIMIN) distribution over feasible panels.
-
-    If the time limit runs out after the first panels are found, the result is the best
-    distribution over the panels found so far (volunteers fixed so far keep their level, the
-    others share the largest common probability) and `complete` is False.
-    """
-    started = time.monotonic()
-    deadline = Deadline(time_limit)
-    state = _ColumnGeneration(problem, tolerance, deadline, use_heuristic)
-    levels: list[float] = []
-    complete = True
-    try:
-        while state.free.any():
-            y, value, gap = state.level(extra_pricing)
-            levels.append(value)
-            if not leximin:
-                break
-            state.fix(y, value, gap)
-    except SolverTimeout:
-        complete = False
-    n = problem.n
-    free_list = [int(i) for i in np.flatnonzero(state.free)]
-    lower = dict(state.fixed)
-    lower.update(dict.fromkeys(free_list, 0.0))
-    # MAXIMIN, or LEXIMIN stopped early: the free volunteers share the largest common level.
-    # Everyone fixed: ask for each probability plus a common t (which comes out ~0), so that
-    # rounding in the levels can never make this LP infeasible.
-    shifted = free_list or [i for i in state.fixed if i not in problem.forced]
-    panels = state.panels
-    if shifted:
-        probabilities = clean(primal(n, panels, lower, shifted))
-    else:
-        # Everyone on the panel is forced: there is nothing to draw.
-        probabilities = np.zeros(len(panels))
-        probabilities[0] = 1.0
-    kept = [j for j, p in enumerate(probabilities) if p > 0]
-    panels = [panels[j] for j in kept]
-    probabilities = probabilities[kept] / probabilities[kept].sum()
-    selection = np.zeros(n)
-    for panel, p in zip(panels, probabilities, strict=True):
-        selection[list(panel)] += p
-    return Solution(
-        panels=panels,
-        probabilities=probabilities,
-        selection=selection,
-        levels=levels,
-        complete=complete,
-        excluded=state.excluded,
-        stats={
-            "seconds": time.monotonic() - started,
-            "mip_solves": state.finder.solves,
-            "mip_seconds": state.finder.seconds,
-            "lp_solves": state.lp_solves,
-            "lp_seconds": state.dual.seconds,
-            "panels_generated": len(state.known),
-            "heuristic_panels": state.heuristic_panels,
-            "levels": len(levels),
-            "worst_excess": state.worst_excess,
-        },
-    )

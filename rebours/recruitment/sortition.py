@@ -19,6 +19,7 @@ from typing import Literal
 import highspy
 import numpy as np
 
+from rebours.recruitment import column_generation as _colgen
 from rebours.recruitment import greedy as _greedy
 from rebours.recruitment import lottery as _lottery
 from rebours.recruitment import panels as _panels
@@ -430,7 +431,7 @@ def _require_feasible(
 # Distributions
 
 
-def _distribution(problem: Problem, solution: _panels.Solution, method: str) -> Distribution:
+def _distribution(problem: Problem, solution: _colgen.Solution, method: str) -> Distribution:
     selection = {volunteer_id: 0.0 for volunteer_id in problem.ids}
     for i, p in enumerate(solution.selection):
         selection[problem.ids[i]] = float(p)
@@ -460,7 +461,7 @@ def leximin(
     Raises `InfeasibleQuotasError` (with explanations) if no panel meets the quotas.
     """
     problem = _require_feasible(pool, quotas, k, household)
-    solution = _panels.solve(problem, leximin=True, tolerance=tolerance, time_limit=time_limit)
+    solution = _colgen.solve(problem, leximin=True, tolerance=tolerance, time_limit=time_limit)
     return _distribution(problem, solution, "leximin")
 
 
@@ -481,7 +482,7 @@ def maximin(
     to prefer `leximin`.
     """
     problem = _require_feasible(pool, quotas, k, household)
-    solution = _panels.solve(problem, leximin=False, tolerance=tolerance, time_limit=time_limit)
+    solution = _colgen.solve(problem, leximin=False, tolerance=tolerance, time_limit=time_limit)
     return _distribution(problem, solution, "maximin")
 
 
@@ -635,7 +636,7 @@ def replace(
     kept = [i for i in members if i not in set(gone)]
     remaining = [v for v in pool if v.id not in set(gone)]
     problem = _require_feasible(remaining, quotas, k, household, keep=kept)
-    solution = _panels.solve(problem, leximin=True, tolerance=tolerance)
+    solution = _colgen.solve(problem, leximin=True, tolerance=tolerance)
     distribution = _distribution(problem, solution, "leximin")
     new_panel, probabilities, details = _lottery_draw(distribution, seed, m)
     on_panel = set(members)
