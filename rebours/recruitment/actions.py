@@ -539,7 +539,11 @@ def do_make_participants(draw: Draw, *, actor: Any) -> list[Person]:
         order = snapshot.draw_features(draw.quotas)
         assignment: dict[str, str] = {}
         if groups:
-            people = {p: dict(members[p].attributes or {}) for p in panel}
+            # The quoted categories: what the organisers asked the panel to balance.
+            people = {
+                p: {f: v for f, v in (members[p].attributes or {}).items() if f in order}
+                for p in panel
+            }
             assignment = mixing.spread(people, list(groups), order=order).groups
         position = _next_position(workshop)
         created = []

@@ -96,7 +96,14 @@ def test_the_panel_becomes_participants_in_mixed_groups(client, workshop, organi
 def test_a_replacement_after_the_panel_became_participants_takes_the_place(workshop):
     draw = draw_now(workshop, size=12)
     actions.do_make_participants(draw, actor=None)
-    leaving = draw.panel[0]
+    # Someone whose gender and territory another volunteer outside the panel shares, so that a
+    # replacement exists whoever the (randomly named) pool put on the panel.
+    kinds = {
+        v.pseudonym: (v.attributes["gender"], v.attributes["territory"])
+        for v in Volunteer.objects.filter(workshop=workshop)
+    }
+    outside = {kinds[p] for p in kinds if p not in draw.panel}
+    leaving = next(p for p in draw.panel if kinds[p] in outside)
     place = ThemeMembership.objects.get(person__key=leaving).theme_id
     replacement = actions.do_replace(draw, actor=None, declined=[leaving], seed=11)
     assert not Person.objects.filter(workshop=workshop, key=leaving).exists()
