@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rebours.live.throttle import allow
-from rebours.recruitment import actions, presentation, queries
+from rebours.recruitment import actions, checks, presentation, queries
 from rebours.recruitment.bundle import bundle_zip
 from rebours.recruitment.checks import RecruitmentError
 from rebours.recruitment.computing import prepare_draw
@@ -233,12 +233,14 @@ def quotas(request: HttpRequest, workshop: Workshop) -> HttpResponse:
 @organisers_only
 @require_GET
 def quotas_file(request: HttpRequest, workshop: Workshop) -> HttpResponse:
+    """The quotas as a file that uploads back; no maximum is written as the panel size."""
+    unbounded = queries.settings_of(workshop).panel_size or checks.MAX_PANEL_SIZE
     rows = [
         {
             "feature": q.feature,
             "value": q.value,
             "min": q.min,
-            "max": q.max if q.max is not None else "",
+            "max": q.max if q.max is not None else unbounded,
         }
         for q in queries.quotas(workshop)
     ]

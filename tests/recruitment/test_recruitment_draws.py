@@ -304,3 +304,43 @@ def test_a_draw_is_computed_in_the_background():
     draw.refresh_from_db()
     assert draw.status == DrawStatus.DONE, draw.error
     assert draw.heartbeat_at is not None and draw.finished_at is not None
+
+
+def test_one_per_household_numbers_households_and_re_runs(client, organiser, tmp_path, capsys):
+    workshop = make_workshop("foyers")
+    open_registration(workshop, one_per_household=True)
+    register(workshop, 6)
+    # Two pairs of housemates, who write their address differently.
+    addresses = ["1 rue de la Paix", "1, Rue de la paix", "2 quai du Port", "2 QUAI DU PORT"]
+    for i, address in enumerate(addresses):
+        actions.do_register(
+            workshop,
+            actor=None,
+            name=f"Foyer {i}",
+            contact=f"foyer{i}@example.org",
+            answers={"gender": "femme", "territory": "sud", "age": "55+"},
+            consent_lottery=True,
+            consent_processing=True,
+            household=address,
+        )
+    set_quotas(workshop, [("gender", "femme", 0, 8), ("gender", "homme", 0, 8)])
+    response = post_draw(client, workshop, size="8", household="on", seed="41")
+    assert response.status_code == 302
+    draw = actions.do_compute_draw(Draw.objects.get().pk)
+    assert draw.status == DrawStatus.DONE, draw.error
+    households = Counter(row["household"] for row in draw.pool if row["household"])
+    assert sorted(households.values()) == [2, 2]
+    assert set(households) == {"h-1", "h-2"}  # numbers, never the addresses
+    assert "rue" not in json.dumps(draw.pool).lower()
+    by_id = {row["id"]: row["household"] for row in draw.pool}
+    chosen = Counter(by_id[p] for p in draw.panel if by_id[p])
+    assert all(count == 1 for count in chosen.values())
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(reverse("recruitment:bundle", args=[workshop.slug, draw.pk])).content)
+    )
+    command = archive.read("command.txt").decode().split()
+    assert command[-2:] == ["--household", "household"]
+    archive.extractall(tmp_path)
+    args = [str(tmp_path / a) if a.endswith(".csv") else a for a in command[2:]]
+    call_command("draw", *args)
+    assert json.loads(capsys.readouterr().out)["panel"] == draw.panel

@@ -180,8 +180,20 @@ def test_quotas_from_a_csv_file(client, workshop, organiser, header):
         ("gender", "femme", 2, 4),
         ("gender", "homme", 2, 4),
     ]
+    actions.do_set_quotas(
+        workshop,
+        actor=None,
+        rows=[
+            {"feature": "gender", "value": "femme", "min": 2, "max": 4},
+            {"feature": "gender", "value": "homme", "min": 2, "max": None},
+        ],
+    )
     download = client.get(reverse("recruitment:quotas_csv", args=[workshop.slug]))
-    assert download.content.decode().startswith("feature,value,min,max\ngender,femme,2,4\n")
+    text = download.content.decode()
+    # No maximum is written as the panel size (6 here), so that the file uploads back.
+    assert text == "feature,value,min,max\ngender,femme,2,4\ngender,homme,2,6\n"
+    response = client.post(url, {"file": SimpleUploadedFile("q.csv", text.encode())})
+    assert response.status_code == 302
 
 
 @pytest.mark.parametrize(
