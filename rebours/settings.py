@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rebours.proposals",
     "rebours.review",
     "rebours.selection",
+    "rebours.recruitment",
     "rebours.booklet",
     "rebours.exchange",
     "rebours.api",

@@ -18,6 +18,13 @@ class Command(BaseCommand):
         loaded = load_demo(replace=reload)
         if loaded:
             self.stdout.write(f'Loaded the demo workshop "{DEMO_SLUG}".')
+            # A fictional pool of volunteers to draw the panel from: not part of the exchange
+            # document (the format has no volunteers), and cheap to make.
+            from rebours.recruitment.demo import load_demo_pool
+            from rebours.workshops.models import Workshop
+
+            added = load_demo_pool(Workshop.objects.get(slug=DEMO_SLUG))
+            self.stdout.write(f"Added a fictional pool of {added} volunteers to draw from.")
         else:
             self.stdout.write(f'The demo workshop "{DEMO_SLUG}" is already there.')
         username, password = demo_organiser()
