@@ -628,9 +628,14 @@ def replace(
     gone = list(dict.fromkeys(declined))
     if not gone:
         raise DrawError("nobody declined: there is nobody to replace")
-    outsiders = [i for i in gone if i not in members]
-    if outsiders:
-        raise DrawError(f"{outsiders[0]!r} declined but is not on the panel")
+    known = {v.id for v in pool}
+    unknown = [i for i in gone if i not in known]
+    if unknown:
+        raise DrawError(f"{unknown[0]!r} declined but is not in the pool")
+    # Earlier decliners are no longer on the panel: they only leave the pool, so that a second
+    # round of replacements can never call them back.
+    if not any(i in members for i in gone):
+        raise DrawError("none of the people who declined is on the panel")
     if len(members) != k:
         raise DrawError(f"the panel has {len(members)} members, not {k}")
     kept = [i for i in members if i not in set(gone)]

@@ -552,8 +552,26 @@ def test_replacement_must_keep_quotas_even_when_impossible():
 def test_replacement_errors():
     with pytest.raises(DrawError, match="nobody declined"):
         replace(WOMEN_MEN, ONE_EACH, 2, ["a", "c"], [], seed=1)
-    with pytest.raises(DrawError, match="not on the panel"):
+    with pytest.raises(DrawError, match="none of the people who declined is on the panel"):
         replace(WOMEN_MEN, ONE_EACH, 2, ["a", "c"], ["b"], seed=1)
+    with pytest.raises(DrawError, match="not in the pool"):
+        replace(WOMEN_MEN, ONE_EACH, 2, ["a", "c"], ["a", "nobody"], seed=1)
+
+
+def test_a_second_round_never_calls_back_an_earlier_decliner():
+    # a and b are women, c and d men; one seat each. a declines, then her replacement too.
+    pool = [
+        person("a", gender="woman"),
+        person("b", gender="woman"),
+        person("e", gender="woman"),
+        person("c", gender="man"),
+        person("d", gender="man"),
+    ]
+    first = replace(pool, ONE_EACH, 2, ["a", "c"], ["a"], seed=3)
+    newcomer = first.added[0]
+    second = replace(pool, ONE_EACH, 2, first.panel, ["a", newcomer], seed=3)
+    assert "a" not in second.panel and newcomer not in second.panel
+    assert "c" in second.panel
     with pytest.raises(DrawError, match="not 2"):
         replace(WOMEN_MEN, ONE_EACH, 2, ["a"], ["a"], seed=1)
 
