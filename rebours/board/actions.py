@@ -30,6 +30,10 @@ from rebours.live.events import publish
 from rebours.proposals.actions import ProposalInvalid, do_create_proposal
 from rebours.proposals.models import TITLE_MAX_LENGTH, Proposal
 from rebours.workshops.models import AgendaItem, Person, Theme, Workshop
+from rebours.workshops.policy import DAY, Action, Phase, allows
+
+# Phases in which members no longer write on boards (see rebours.workshops.policy).
+BOARD_CLOSED = frozenset(Phase) - DAY
 
 MATERIAL_MAX_LENGTH = 9_000  # below the proposal's 10,000 characters, with room for a heading
 MAX_DOT_BUDGET = 50
@@ -84,9 +88,24 @@ def check_cluster_name(name: Any) -> str:
     return name
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise BoardRefused(message, code="forbidden")
+def _require(
+    allowed: bool, message: str, actor: BoardAccess | None = None, action: Action | None = None
+) -> None:
+    if allowed:
+        return
+    if (
+        actor is not None
+        and action is not None
+        and actor.phase in BOARD_CLOSED
+        and any(allows(actor.roles, action, phase) for phase in DAY)
+    ):
+        # The caller could do it while the day lasted: say why it is refused now.
+        message = (
+            _("The vote is open: the boards stay as the voters read them.")
+            if actor.phase == Phase.SELECTION_OPEN
+            else _("The day is over: this board is now a record, read-only.")
+        )
+    raise BoardRefused(message, code="forbidden")
 
 
 def _same_board(actor: BoardAccess, theme_id: int) -> None:
@@ -149,7 +168,12 @@ def do_create_note(
 ) -> Note:
     """Post a note on `theme`'s board, signed by the actor, in the agenda's `session` if given."""
     _same_board(actor, theme.pk)
-    _require(actor.write and actor.person is not None, _("You may not post on this board."))
+    _require(
+        actor.write and actor.person is not None,
+        _("You may not post on this board."),
+        actor,
+        Action.POST_NOTE,
+    )
     text = check_note_text(text)
     with transaction.atomic():
         top = Note.objects.filter(theme=theme).aggregate(top=Max("position"))["top"]
@@ -176,7 +200,7 @@ def _locked_note(note: Note | int, actor: BoardAccess) -> Note:
 
 def _may_change(note: Note, actor: BoardAccess) -> bool:
     return actor.moderate or (
-        actor.write and note.author_id is not None and note.author_id == actor.person_id
+        actor.edit_own and note.author_id is not None and note.author_id == actor.person_id
     )
 
 
@@ -186,7 +210,10 @@ def do_update_note(note: Note | int, *, actor: BoardAccess, text: Any, base_vers
     with transaction.atomic():
         current = _locked_note(note, actor)
         _require(
-            _may_change(current, actor), _("Only its author or a facilitator may edit this note.")
+            _may_change(current, actor),
+            _("Only its author or a facilitator may edit this note."),
+            actor,
+            Action.EDIT_OWN_NOTE,
         )
         if base_version != current.version:
             raise BoardRefused(
@@ -206,7 +233,10 @@ def do_delete_note(note: Note | int, *, actor: BoardAccess) -> None:
     with transaction.atomic():
         current = _locked_note(note, actor)
         _require(
-            _may_change(current, actor), _("Only its author or a facilitator may delete this note.")
+            _may_change(current, actor),
+            _("Only its author or a facilitator may delete this note."),
+            actor,
+            Action.EDIT_OWN_NOTE,
         )
         pk, theme_id = current.pk, current.theme_id
         current.delete()
@@ -219,7 +249,7 @@ def do_move_note(note: Note | int, *, actor: BoardAccess, cluster: Cluster | int
     Moving is not an edit of the text: it does not change the note's version, so that a person
     writing on a note is not put in conflict by someone sorting the board.
     """
-    _require(actor.write or actor.moderate, _("You may not sort this board."))
+    _require(actor.sort, _("You may not sort this board."), actor, Action.SORT)
     with transaction.atomic():
         current = _locked_note(note, actor)
         target = None
@@ -279,7 +309,12 @@ def do_add_dot(note: Note | int, *, actor: BoardAccess) -> DotTally:
     The voter's row is locked for the count and the insert, so that dots sent at the same moment
     from several screens of one person cannot together go over the budget.
     """
-    _require(actor.write and actor.person is not None, _("You may not vote on this board."))
+    _require(
+        actor.dot and actor.person is not None,
+        _("You may not vote on this board."),
+        actor,
+        Action.DOT,
+    )
     with transaction.atomic():
         voter = Person.objects.select_for_update().filter(pk=actor.person_id or 0).first()
         if voter is None:
@@ -307,7 +342,12 @@ def do_add_dot(note: Note | int, *, actor: BoardAccess) -> DotTally:
 
 def do_remove_dot(note: Note | int, *, actor: BoardAccess) -> DotTally:
     """Take back one of the actor's dots from a note."""
-    _require(actor.write and actor.person is not None, _("You may not vote on this board."))
+    _require(
+        actor.dot and actor.person is not None,
+        _("You may not vote on this board."),
+        actor,
+        Action.DOT,
+    )
     with transaction.atomic():
         voter = Person.objects.select_for_update().filter(pk=actor.person_id or 0).first()
         if voter is None:
@@ -361,7 +401,7 @@ def do_set_dot_budget(workshop: Workshop, *, actor: Any, budget: Any) -> int:
 def do_create_cluster(theme: Theme, *, actor: BoardAccess, name: Any) -> Cluster:
     """A new named cluster on the board, empty until notes are moved into it."""
     _same_board(actor, theme.pk)
-    _require(actor.write or actor.moderate, _("You may not sort this board."))
+    _require(actor.sort, _("You may not sort this board."), actor, Action.SORT)
     name = check_cluster_name(name)
     with transaction.atomic():
         if Cluster.objects.filter(theme=theme, name=name).exists():
@@ -387,7 +427,7 @@ def _locked_cluster(cluster: Cluster | int, actor: BoardAccess) -> Cluster:
 
 def do_rename_cluster(cluster: Cluster | int, *, actor: BoardAccess, name: Any) -> Cluster:
     """Give a cluster a new name, unique on its board."""
-    _require(actor.write or actor.moderate, _("You may not sort this board."))
+    _require(actor.sort, _("You may not sort this board."), actor, Action.SORT)
     name = check_cluster_name(name)
     with transaction.atomic():
         current = _locked_cluster(cluster, actor)
@@ -409,7 +449,7 @@ def do_rename_cluster(cluster: Cluster | int, *, actor: BoardAccess, name: Any) 
 
 def do_delete_cluster(cluster: Cluster | int, *, actor: BoardAccess) -> None:
     """Remove a cluster; its notes go back among the loose notes."""
-    _require(actor.moderate, _("Only a facilitator may remove a cluster."))
+    _require(actor.moderate, _("Only a facilitator may remove a cluster."), actor)
     with transaction.atomic():
         current = _locked_cluster(cluster, actor)
         pk, theme_id = current.pk, current.theme_id
@@ -447,7 +487,12 @@ def do_propose_cluster(
 ) -> Proposal:
     """Turn a cluster into a proposal draft of its group: its name as the title, its notes as the
     draft's description, to be rewritten in the proposal editor."""
-    _require(actor.moderate, _("Only a facilitator may turn a cluster into a proposal."))
+    _require(
+        actor.draft,
+        _("Only a facilitator may turn a cluster into a proposal."),
+        actor,
+        Action.MAKE_DRAFT,
+    )
     with transaction.atomic():
         current = _locked_cluster(cluster, actor)
         if current.proposal_id is not None:

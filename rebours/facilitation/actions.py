@@ -41,6 +41,8 @@ from rebours.workshops.models import (
     ThemeRole,
     Workshop,
 )
+from rebours.workshops.permissions import phase_of
+from rebours.workshops.policy import Action, phases_allowing
 
 DISPLAY_NAME_MAX_LENGTH = 60
 MAX_EXTRA_SECONDS = 4 * 3600
@@ -407,6 +409,8 @@ def do_join_workshop(
         workshop = join.workshop
         if not join.is_open:
             raise DayRefused(_("Joining this workshop is closed. Ask an organiser."), code="closed")
+        if phase_of(workshop) not in phases_allowing(Action.JOIN):
+            raise DayRefused(_("The day is over: joining is closed."), code="closed")
         group = None
         if join.group_choice == GroupChoice.CHOOSE:
             pk = theme.pk if isinstance(theme, Theme) else theme
@@ -542,7 +546,8 @@ def do_balance_groups(workshop: Workshop, *, actor: DayAccess) -> int:
 def do_remove_participant(workshop: Workshop, *, actor: DayAccess, person: Person | int) -> None:
     """Take a participant out of the workshop: their dots go, their notes stay unsigned, and their
     session stops working at once (their open screens are unsubscribed)."""
-    _require_organise(actor, workshop)
+    if actor.workshop.pk != workshop.pk or not actor.remove:
+        raise DayRefused(_("Only the workshop's organisers may do this."), code="forbidden")
     with transaction.atomic():
         found = _participant(workshop, person)
         pk = found.pk

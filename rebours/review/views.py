@@ -18,9 +18,11 @@ from rebours.workshops.models import Workshop
 from rebours.workshops.queries import theme_by_key, workshop_by_slug
 
 
-def _organiser_only(request: HttpRequest, slug: str) -> Workshop | HttpResponse:
-    workshop = workshop_by_slug(slug)
-    if permissions.can_review(request.user, workshop):
+def _organiser_only(
+    request: HttpRequest, slug: str, allowed=permissions.can_review
+) -> Workshop | HttpResponse:
+    workshop = workshop_by_slug(slug, request)
+    if allowed(request.user, workshop):
         return workshop
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -121,7 +123,7 @@ def mark_duplicate(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def theme_opinion(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    workshop = _organiser_only(request, slug)
+    workshop = _organiser_only(request, slug, permissions.can_write_opinion)
     if isinstance(workshop, HttpResponse):
         return workshop
     theme = theme_by_key(workshop, key)
@@ -206,6 +208,12 @@ def merge_duplicate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if isinstance(workshop, HttpResponse):
         return workshop
     duplicate = get_object_or_404(Duplicate, pk=pk, kept__workshop=workshop)
+    if not permissions.can_merge(request.user, workshop):
+        messages.error(
+            request,
+            _("The vote is open: duplicates are merged once it closes, not on a ballot in use."),
+        )
+        return redirect("review:duplicates", slug)
     try:
         kept = actions.do_merge_duplicate(duplicate, actor=request.user)
     except (actions.ReviewInvalid, ProposalInvalid) as invalid:

@@ -33,11 +33,15 @@ from rebours.selection.models import (
 )
 from rebours.selection.permissions import (
     PUBLIC_ATTRIBUTE,
+    can_become_public_voter,
     can_name_favourites,
+    can_vote,
     voting_colleges,
 )
 from rebours.selection.scale import GRADE_MAX_LENGTH, MAX_GRADES, MIN_GRADES
 from rebours.workshops.models import Person, Workshop
+from rebours.workshops.permissions import may_ever
+from rebours.workshops.policy import Action
 
 DISPLAY_NAME_MAX_LENGTH = 60
 JUSTIFICATION_MAX_LENGTH = 500
@@ -335,6 +339,10 @@ def do_cast_ballot(
             )
         check_open(selection, now)
         chosen_college = check_college(selection, voter, college)
+        if not can_vote(voter, selection, now):
+            raise SelectionRefused(
+                _("You are not in a college that votes in this selection."), code="no_college"
+            )
         proposals = list(queries.selection_proposals(selection).values_list("key", "id"))
         cleaned = check_ballot_grades(selection, dict(proposals), grades)
         if not cleaned:
@@ -407,6 +415,8 @@ def do_join_as_public(selection: Selection, *, actor: Person | None, display_nam
                 % {"name": actor.display_name},
                 code="already_known",
             )
+        if not can_become_public_voter(actor, selection, now):
+            raise SelectionRefused(_("The vote is not open; nothing was recorded."), code="closed")
         workshop = selection.workshop
         last = workshop.people.aggregate(m=Max("position"))["m"]
         key, value = PUBLIC_ATTRIBUTE
@@ -435,11 +445,15 @@ def do_set_favourites(
             raise SelectionRefused(
                 _("Only elected officials of this workshop name favourites."), code="not_elected"
             )
-        if not can_name_favourites(actor):
+        if not may_ever(None, None, selection.workshop, Action.NAME_FAVOURITES, person=actor):
             raise SelectionRefused(
                 _("Only elected officials of this workshop name favourites."), code="not_elected"
             )
         check_open(selection, now)
+        if not can_name_favourites(actor, now):
+            raise SelectionRefused(
+                _("Only elected officials of this workshop name favourites."), code="not_elected"
+            )
         proposal_ids = dict(queries.selection_proposals(selection).values_list("key", "id"))
         picked: list[tuple[int, str]] = []
         for key, justification in choices:

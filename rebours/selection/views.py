@@ -18,6 +18,8 @@ from rebours.selection.exports import results_csv_text, results_document
 from rebours.selection.forms import OpenSelectionForm, PublicVoterForm
 from rebours.selection.models import College, Selection, Ungraded
 from rebours.selection.permissions import (
+    can_become_public_voter,
+    can_close,
     can_manage,
     can_name_favourites,
     can_see_results,
@@ -82,7 +84,7 @@ def _ballot_page(
         "counts": queries.ballot_counts(selection),
         "worst": grade_label(selection.grades[0]) if selection.grades else "",
         "ungraded_is_worst": selection.ungraded == Ungraded.WORST,
-        "public_open": is_open and College.PUBLIC in selection.colleges and person is None,
+        "public_open": can_become_public_voter(person, selection),
         "public_form": public_form or PublicVoterForm(),
         "favourites": queries.favourites(selection),
         "may_name_favourites": is_open and can_name_favourites(person),
@@ -96,13 +98,13 @@ def _ballot_page(
 
 
 def ballot_page(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     return _ballot_page(request, workshop, _selection(workshop))
 
 
 @require_POST
 def cast_ballot(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     selection = _selection(workshop)
     person = _person(request, workshop)
     grades: dict[str, Any] = {}
@@ -148,7 +150,7 @@ def cast_ballot(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def receipt(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     selection = _selection(workshop)
     person = _person(request, workshop)
     ballot = queries.ballot_of(selection, person)
@@ -181,7 +183,7 @@ def receipt(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def join_public(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     selection = _selection(workshop)
     form = PublicVoterForm(request.POST)
     if not form.is_valid():
@@ -212,7 +214,7 @@ def join_public(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def set_favourites(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     selection = _selection(workshop)
     keys = request.POST.getlist("favourite")
     reasons = request.POST.getlist("justification")
@@ -228,7 +230,7 @@ def set_favourites(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not can_manage(request.user, workshop):
@@ -284,11 +286,15 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def close(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     if not can_manage(request.user, workshop):
         return HttpResponse(_("Only the workshop's organisers run its selection."), status=403)
+    selection = _selection(workshop)
+    if not can_close(request.user, workshop):
+        messages.error(request, _("The vote is already closed."))
+        return redirect("selection:results", slug=workshop.slug)
     try:
-        actions.do_close_selection(_selection(workshop), actor=request.user)
+        actions.do_close_selection(selection, actor=request.user)
     except SelectionRefused as refused:
         messages.error(request, refused.message)
     else:
@@ -297,7 +303,7 @@ def close(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _visible_selection(request: HttpRequest, slug: str) -> tuple[Workshop, Selection, bool]:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     selection = _selection(workshop)
     return workshop, selection, can_see_results(request.user, selection)
 
