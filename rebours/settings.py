@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "rebours.booklet",
     "rebours.exchange",
     "rebours.api",
+    "rebours.audit",
+    "rebours.privacy",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("", include("rebours.selection.urls")),
     path("", include("rebours.booklet.urls")),
     path("", include("rebours.facilitation.urls")),
+    path("", include("rebours.audit.urls")),
+    path("", include("rebours.privacy.urls")),
     path("api/v1/", include("rebours.api.urls")),
     path("live/", include("rebours.live.urls")),
     path("accounts/", include("django.contrib.auth.urls")),

@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from rebours.audit.actions import record
+from rebours.audit.models import AuditAction
 from rebours.board.models import (
     CLUSTER_NAME_MAX_LENGTH,
     DEFAULT_DOT_BUDGET,
@@ -25,7 +27,7 @@ from rebours.board.models import (
     Dot,
     Note,
 )
-from rebours.board.permissions import BoardAccess
+from rebours.board.permissions import BoardAccess, can_change_note
 from rebours.live.events import publish
 from rebours.proposals.actions import ProposalInvalid, do_create_proposal
 from rebours.proposals.models import TITLE_MAX_LENGTH, Proposal
@@ -199,9 +201,7 @@ def _locked_note(note: Note | int, actor: BoardAccess) -> Note:
 
 
 def _may_change(note: Note, actor: BoardAccess) -> bool:
-    return actor.moderate or (
-        actor.edit_own and note.author_id is not None and note.author_id == actor.person_id
-    )
+    return can_change_note(actor, note)
 
 
 def do_update_note(note: Note | int, *, actor: BoardAccess, text: Any, base_version: Any) -> Note:
@@ -390,6 +390,7 @@ def do_set_dot_budget(workshop: Workshop, *, actor: Any, budget: Any) -> int:
         )
         settings.dot_budget = budget
         settings.save(update_fields=["dot_budget"])
+        record(workshop, actor=actor, action=AuditAction.DOT_BUDGET, details={"dot_budget": budget})
         for theme_id in workshop.themes.values_list("pk", flat=True):
             publish(stream_for(theme_id), "board.rules", {"dot_budget": budget})
     return budget
@@ -513,3 +514,13 @@ def do_propose_cluster(
             stream_for(current.theme_id), "cluster.updated", {"cluster": cluster_payload(current)}
         )
     return proposal
+
+
+def do_unsign_notes(person: Person, *, actor: Any) -> int:
+    """Take `person`'s name off the notes they posted (the notes stay, unsigned); how many."""
+    with transaction.atomic():
+        notes = list(Note.objects.select_for_update().filter(author=person).order_by("pk"))
+        Note.objects.filter(pk__in=[n.pk for n in notes]).update(author=None)
+        for note in Note.objects.filter(pk__in=[n.pk for n in notes]).order_by("pk"):
+            publish(stream_for(note.theme_id), "note.updated", {"note": note_payload(note)})
+    return len(notes)

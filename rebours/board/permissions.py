@@ -10,6 +10,7 @@ read.
 from dataclasses import dataclass
 from typing import Any
 
+from rebours.board.models import Note
 from rebours.workshops.models import Person, Theme, Workshop
 from rebours.workshops.permissions import (
     User,
@@ -21,7 +22,13 @@ from rebours.workshops.permissions import (
 from rebours.workshops.policy import Action, Phase, allows
 from rebours.workshops.policy import Role as PolicyRole
 
-__all__ = ["BoardAccess", "board_access", "facilitates_workshop", "is_watcher"]
+__all__ = [
+    "BoardAccess",
+    "board_access",
+    "can_change_note",
+    "facilitates_workshop",
+    "is_watcher",
+]
 
 
 def watcher_session_key(workshop: Workshop) -> str:
@@ -83,4 +90,13 @@ def board_access(user: User, session: Any, theme: Theme) -> BoardAccess:
         draft=may(Action.MAKE_DRAFT),
         roles=roles,
         phase=phase,
+    )
+
+
+def can_change_note(access: BoardAccess, note: Note) -> bool:
+    """Edit or delete `note`: anyone's for a moderator, one's own while one may write."""
+    if note.theme_id != access.theme.pk:
+        return False
+    return access.moderate or (
+        access.edit_own and note.author_id is not None and note.author_id == access.person_id
     )

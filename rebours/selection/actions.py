@@ -17,6 +17,8 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rebours.audit.actions import record
+from rebours.audit.models import AuditAction
 from rebours.live.events import publish
 from rebours.selection import queries
 from rebours.selection.models import (
@@ -290,6 +292,17 @@ def do_open_selection(
             selection.opened_at = now
         selection.status = Status.OPEN
         selection.save()
+        record(
+            workshop,
+            actor=actor,
+            action=AuditAction.SELECTION_OPENED,
+            details={
+                "colleges": chosen,
+                "scope": scope,
+                "closes_at": closes_at.isoformat() if closes_at else None,
+                "results": results_visibility,
+            },
+        )
         publish(stream_for(selection), "selection.opened", _counts(selection))
     return selection
 
@@ -307,6 +320,12 @@ def do_close_selection(selection: Selection, *, actor: Any) -> Selection:
         if selection.closes_at is None or selection.closes_at > now:
             selection.closes_at = now
         selection.save(update_fields=["status", "closes_at"])
+        record(
+            selection.workshop,
+            actor=actor,
+            action=AuditAction.SELECTION_CLOSED,
+            details=_counts(selection),
+        )
         publish(stream_for(selection), "selection.closed", _counts(selection))
     return selection
 
@@ -524,7 +543,25 @@ __all__ = [
     "do_join_as_public",
     "do_open_selection",
     "do_set_favourites",
+    "do_withdraw_votes",
     "receipt_digest",
     "receipt_text",
     "stream_for",
 ]
+
+
+def do_withdraw_votes(person: Person, *, actor: Any) -> int:
+    """Withdraw `person`'s ballots and favourites from the votes still open (they are erasing
+    their data); closed votes keep theirs, de-identified with the person. How many went."""
+    withdrawn = 0
+    now = timezone.now()
+    with transaction.atomic():
+        for selection in Selection.objects.select_for_update().filter(workshop=person.workshop_id):
+            if not selection.is_open(now):
+                continue
+            ballots, _detail = Ballot.objects.filter(selection=selection, voter=person).delete()
+            favourites, _detail = Favourite.objects.filter(selection=selection, by=person).delete()
+            if ballots or favourites:
+                withdrawn += 1
+                publish(stream_for(selection), "selection.ballot_cast", _counts(selection))
+    return withdrawn

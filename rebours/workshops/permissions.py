@@ -5,7 +5,7 @@ table needs: the caller's roles in a workshop (or in one of its themes) and the 
 derived from the state the apps already keep (the live day's `DayState`, the `Selection`).
 """
 
-from datetime import datetime
+import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -44,9 +44,12 @@ def _organiser_account(user: User, workshop: Workshop) -> bool:
     )
 
 
+PARTICIPANT_SESSION_PREFIX = "rebours.person."
+
+
 def participant_session_key(workshop: Workshop) -> str:
     """Where a participant's session remembers who they are in one workshop (set on joining)."""
-    return f"rebours.person.{workshop.pk}"
+    return f"{PARTICIPANT_SESSION_PREFIX}{workshop.pk}"
 
 
 def current_person(user: User, session: Any, workshop: Workshop) -> Person | None:
@@ -147,7 +150,7 @@ def roles_in(
     return frozenset(roles)
 
 
-def phase_of(workshop: Workshop, now: datetime | None = None) -> Phase:
+def phase_of(workshop: Workshop, now: datetime.datetime | None = None) -> Phase:
     """Where the workshop stands, read from the live day and the vote (never stored apart).
 
     An open vote comes first (whether or not the day still runs: boards and proposals then stay
@@ -231,3 +234,17 @@ def can_read_workshop(user: User, session: Any, workshop: Workshop) -> bool:
 def can_export(user: User, workshop: Workshop) -> bool:
     # The full document holds people's attributes and contacts: organisers only.
     return may(user, None, workshop, Action.EXPORT)
+
+
+def can_purge_personal_data(
+    user: User, workshop: Workshop, today: datetime.date | None = None
+) -> bool:
+    """Organisers purge a workshop's personal data, once its retention date has passed."""
+    return workshop.personal_data_expired(today) and may(
+        user, None, workshop, Action.PURGE_CONTACTS
+    )
+
+
+def can_manage_personal_data(user: User, workshop: Workshop) -> bool:
+    """Set the retention date and see what a purge would remove: the same organisers."""
+    return may_ever(user, None, workshop, Action.PURGE_CONTACTS)
