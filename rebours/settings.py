@@ -77,15 +77,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the others, so that every answer carries the headers, refusals included.
+    "rebours.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rebours.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "rebours.core.middleware.WriteRateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "rebours.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "rebours.urls"
@@ -126,8 +128,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Attempts to join a workshop from one address per minute (a room may share one address).
+# Rate limits (rebours.core.ratelimit), counted in the cache: attempts to join a workshop from
+# one address per minute (a room may share one address); failed sign-ins per address and per
+# user name within LOGIN_FAILURE_WINDOW seconds; writes (POST, PUT, PATCH, DELETE) per session,
+# API token or address per minute.
 JOIN_ATTEMPTS_PER_MINUTE = int(os.environ.get("JOIN_ATTEMPTS_PER_MINUTE", "60"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50"))
+LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "10"))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
+HTTP_WRITES_PER_MINUTE = int(os.environ.get("HTTP_WRITES_PER_MINUTE", "600"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rebours.core.ratelimit import client_address
 from rebours.live.events import last_seq
 from rebours.selection import actions, queries
 from rebours.selection.actions import SelectionRefused
@@ -188,7 +189,7 @@ def join_public(request: HttpRequest, slug: str) -> HttpResponse:
     form = PublicVoterForm(request.POST)
     if not form.is_valid():
         return _ballot_page(request, workshop, selection, public_form=form, status=400)
-    if not allow_public_voter(workshop.pk, request.META.get("REMOTE_ADDR", "")):
+    if not allow_public_voter(workshop.pk, client_address(request)):
         return _ballot_page(
             request,
             workshop,
