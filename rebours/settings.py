@@ -6,6 +6,10 @@ REDIS_URL         channel layer and cache across processes (default: in-memory, 
 JOIN_ATTEMPTS_PER_MINUTE  joining attempts allowed per address and minute (default 60)
 SECRET_KEY        generated once and kept in the data dir when absent
 DEBUG             "1"/"true" to turn on; off by default
+SECURE_COOKIES    "0" to send the session and CSRF cookies over plain http too (default: HTTPS
+                  only unless DEBUG)
+BEHIND_HTTPS_PROXY  "1" behind a proxy that terminates TLS: trust X-Forwarded-Proto, send HSTS
+                  (HSTS_SECONDS, a year by default)
 """
 
 import os
@@ -13,6 +17,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+
+from rebours.core.https import hsts_seconds, secure_cookies
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -197,8 +203,11 @@ if _flag("BEHIND_HTTPS_PROXY"):
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG and _flag("SECURE_COOKIES", default=False)
+# HTTPS-only cookies unless DEBUG, or SECURE_COOKIES=0 for plain http on a local network
+# (rebours/core/https.py says why localhost keeps working).
+SESSION_COOKIE_SECURE = secure_cookies(os.environ, debug=DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = hsts_seconds(os.environ)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
