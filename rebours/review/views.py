@@ -1,5 +1,8 @@
 """The organisers' review pages: the queue, a proposal's review, themes, initiatives, duplicates."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -19,7 +22,9 @@ from rebours.workshops.queries import theme_by_key, workshop_by_slug
 
 
 def _organiser_only(
-    request: HttpRequest, slug: str, allowed=permissions.can_review
+    request: HttpRequest,
+    slug: str,
+    allowed: Callable[[Any, Workshop], bool] = permissions.can_review,
 ) -> Workshop | HttpResponse:
     workshop = workshop_by_slug(slug, request)
     if allowed(request.user, workshop):
