@@ -9,6 +9,7 @@ import datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import OuterRef, Subquery
 
 from rebours.workshops.models import Person, Role, Theme, ThemeMembership, ThemeRole, Workshop
 from rebours.workshops.policy import Action, Phase, allows
@@ -157,14 +158,29 @@ def phase_of(workshop: Workshop, now: datetime.datetime | None = None) -> Phase:
     as the voters read them); then a running day, diverging or converging; then a vote that is
     over (or was imported); then a day that ended; otherwise the workshop is in preparation.
     """
-    from rebours.facilitation.models import DayState, Mode
+    from rebours.facilitation.models import Mode
     from rebours.facilitation.models import Phase as DayPhase
+    from rebours.selection.models import Selection
 
-    selection = workshop.selections.order_by("id").first()
-    if selection is not None and selection.is_open(now):
-        return Phase.SELECTION_OPEN
-    day = DayState.objects.filter(workshop_id=workshop.pk).values_list("phase", "mode").first()
-    day_phase, mode = day if day is not None else (DayPhase.WAITING, Mode.DIVERGE)
+    # One query: the day's phase and mode, and the status of the workshop's (first) selection.
+    first = Selection.objects.filter(workshop=OuterRef("pk")).order_by("id")
+    row = (
+        Workshop.objects.filter(pk=workshop.pk)
+        .annotate(
+            selection_status=Subquery(first.values("status")[:1]),
+            selection_closes_at=Subquery(first.values("closes_at")[:1]),
+        )
+        .values_list("day__phase", "day__mode", "selection_status", "selection_closes_at")
+        .first()
+    )
+    day_phase, mode, status, closes_at = row or (None, None, None, None)
+    selection = None
+    if status is not None:
+        # The model's own rule of what "open" means, on the two fields it reads.
+        selection = Selection(status=status, closes_at=closes_at)
+        if selection.is_open(now):
+            return Phase.SELECTION_OPEN
+    day_phase = day_phase or DayPhase.WAITING
     if day_phase == DayPhase.RUNNING:
         return Phase.LIVE_CONVERGE if mode == Mode.CONVERGE else Phase.LIVE_DIVERGE
     if selection is not None:
@@ -186,7 +202,12 @@ def may(
 ) -> bool:
     """Whether the caller may take `action` in `workshop` (in `theme`, if given) now."""
     roles = roles_in(user, session, workshop, theme, person=person)
-    return allows(roles, action, phase if phase is not None else phase_of(workshop))
+    if phase is None:
+        possible = [allows(roles, action, p) for p in Phase]
+        if all(possible) or not any(possible):
+            return possible[0]  # the phase does not matter: no need to read it
+        phase = phase_of(workshop)
+    return allows(roles, action, phase)
 
 
 def may_ever(

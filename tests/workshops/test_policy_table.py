@@ -57,8 +57,9 @@ def _unpublished(world: World, actor: Actor) -> bool:
 
 def _purge(world: World, actor: Actor) -> bool:
     # The table's condition, met: the retention date is behind us.
-    world.workshop.personal_data_until = datetime.date(2000, 1, 1)
-    return can_purge_personal_data(actor.user, world.workshop)
+    workshop = Workshop.objects.get(pk=world.workshop.pk)
+    workshop.personal_data_until = datetime.date(2000, 1, 1)
+    return can_purge_personal_data(actor.user, workshop)
 
 
 def _person(actor: Actor):
