@@ -2,7 +2,6 @@
 
 import pytest
 from django.db import transaction
-from django.test import Client
 from django.urls import reverse
 
 from rebours.api.actions import do_create_token
@@ -28,18 +27,6 @@ def world():
     return world
 
 
-def as_(world, role):
-    client = Client()
-    actor = world.actors[role]
-    if actor.user.is_authenticated:
-        client.force_login(actor.user)
-    if actor.session:
-        session = client.session
-        session.update(actor.session)
-        session.save()
-    return client
-
-
 def url(world, **query):
     base = reverse("audit:log", args=[world.workshop.slug])
     return base + ("?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else "")
@@ -47,7 +34,7 @@ def url(world, **query):
 
 @pytest.mark.parametrize("role", [Role.ORGANISER, Role.STAFF])
 def test_organisers_read_who_did_what(world, role):
-    html = as_(world, role).get(url(world)).content.decode()
+    html = world.client(role).get(url(world)).content.decode()
     assert "org-logged" in html  # the organiser's account, who started and ended the day
     assert "reviewed a proposal" in html or "a examiné une proposition" in html
     assert SCRIPT not in html  # the proposal's title is escaped
@@ -58,7 +45,7 @@ def test_organisers_read_who_did_what(world, role):
     "role", [Role.FACILITATOR, Role.MEMBER, Role.PARTICIPANT, Role.ELECTED, Role.ANONYMOUS]
 )
 def test_nobody_else_reads_it(world, role):
-    response = as_(world, role).get(url(world))
+    response = world.client(role).get(url(world))
     if world.actors[role].user.is_authenticated:
         assert response.status_code == 403
     else:
@@ -67,7 +54,7 @@ def test_nobody_else_reads_it(world, role):
 
 
 def test_the_filter_keeps_one_kind_of_action(world):
-    client = as_(world, Role.ORGANISER)
+    client = world.client(Role.ORGANISER)
     html = client.get(url(world, action=AuditAction.PROPOSAL_REVIEWED.value)).content.decode()
     assert html.count("<tr>") == 2  # the header and the one review
     everything = client.get(url(world, action="<script>")).content.decode()
@@ -83,7 +70,7 @@ def test_the_log_is_paginated(world):
                 action=AuditAction.DAY_CONTROL,
                 target=f"control {n}",
             )
-    client = as_(world, Role.ORGANISER)
+    client = world.client(Role.ORGANISER)
     first = client.get(url(world)).content.decode()
     assert "control 59" in first and "control 0<" not in first
     second = client.get(url(world, page=2)).content.decode()
@@ -96,7 +83,7 @@ def test_tokens_of_its_organisers_show_and_others_do_not(world):
     other = build_world(Phase.PREPARATION, "elsewhere")
     stranger = other.actors[Role.ORGANISER].user
     do_create_token(stranger, "not-yours", actor=stranger)
-    html = as_(world, Role.ORGANISER).get(url(world)).content.decode()
+    html = world.client(Role.ORGANISER).get(url(world)).content.decode()
     assert "nightly" in html
     assert "not-yours" not in html
     assert "elsewhere" not in html  # nor the other workshop's entries

@@ -19,21 +19,9 @@ from rebours.selection.queries import results
 from rebours.workshops.models import Person
 from rebours.workshops.policy import Phase, Role
 from tests.support.hostile import SCRIPT, hostile
-from tests.support.policy_world import World, build_world
+from tests.support.policy_world import build_world
 
 pytestmark = pytest.mark.django_db
-
-
-def browser(world: World, role: Role) -> Client:
-    client = Client()
-    actor = world.actors[role]
-    if actor.user.is_authenticated:
-        client.force_login(actor.user)
-    if actor.session:
-        session = client.session
-        session.update(actor.session)
-        session.save()
-    return client
 
 
 @pytest.fixture
@@ -58,21 +46,21 @@ def vote():
 
 
 def test_a_participant_sees_what_is_held_about_them(day):
-    html = browser(day, Role.MEMBER).get(reverse("privacy:mine")).content.decode()
+    html = day.client(Role.MEMBER).get(reverse("privacy:mine")).content.decode()
     assert "my idea" in html and SCRIPT not in html
     assert hostile("mem").split(" ")[0] in html
     assert "note des" not in html  # someone else's note
 
 
 def test_the_export_is_the_same_data_as_json(day, vote):
-    data = json.loads(browser(day, Role.MEMBER).get(reverse("privacy:mine_json")).content)
+    data = json.loads(day.client(Role.MEMBER).get(reverse("privacy:mine_json")).content)
     assert data["format"] == "rebours.personal-data/1" and data["account"] is None
     [person] = data["people"]
     assert person["display_name"] == hostile("mem")
     assert [n["text"] for n in person["notes"]] == [hostile("note mem"), hostile("my idea")]
     assert person["dots"] == {"g1": 1}
     assert person["groups"] == [{"theme": "g1", "title": hostile("group one"), "role": "member"}]
-    elected = json.loads(browser(vote, Role.ELECTED).get(reverse("privacy:mine_json")).content)
+    elected = json.loads(vote.client(Role.ELECTED).get(reverse("privacy:mine_json")).content)
     [ballot] = elected["people"][0]["ballots"]
     assert {g["proposal"]: g["grade"] for g in ballot["grades"]} == {
         "p1": "Excellent",
@@ -84,7 +72,7 @@ def test_the_export_is_the_same_data_as_json(day, vote):
 def test_an_account_holder_sees_their_tokens(day):
     organiser = day.actors[Role.ORGANISER].user
     do_create_token(organiser, hostile("script")[:60], actor=organiser)
-    data = json.loads(browser(day, Role.ORGANISER).get(reverse("privacy:mine_json")).content)
+    data = json.loads(day.client(Role.ORGANISER).get(reverse("privacy:mine_json")).content)
     assert data["account"]["username"] == "org-mine"
     assert [t["name"] for t in data["account"]["api_tokens"]] == [hostile("script")[:60]]
     assert data["people"][0]["roles"] == ["organiser"]
@@ -97,7 +85,7 @@ def test_a_stranger_is_told_nothing_is_held(day):
 
 
 def test_erasing_unsigns_notes_and_leaves_a_pseudonym(day):
-    client = browser(day, Role.MEMBER)
+    client = day.client(Role.MEMBER)
     member = day.people["mem"]
     assert client.post(reverse("privacy:erase")).status_code == 400  # not confirmed
     response = client.post(reverse("privacy:erase"), {"confirm": "on"})
@@ -113,7 +101,7 @@ def test_erasing_unsigns_notes_and_leaves_a_pseudonym(day):
 
 
 def test_erasing_during_the_vote_withdraws_the_ballot(vote):
-    browser(vote, Role.ELECTED).post(reverse("privacy:erase"), {"confirm": "on"})
+    vote.client(Role.ELECTED).post(reverse("privacy:erase"), {"confirm": "on"})
     assert not Ballot.objects.filter(selection=vote.selection).exists()
     assert not Favourite.objects.filter(selection=vote.selection).exists()
 
@@ -121,7 +109,7 @@ def test_erasing_during_the_vote_withdraws_the_ballot(vote):
 def test_erasing_after_the_vote_keeps_the_results(vote):
     do_close_selection(vote.selection, actor=vote.actors[Role.ORGANISER].user)
     before = results(vote.selection)
-    browser(vote, Role.ELECTED).post(reverse("privacy:erase"), {"confirm": "on"})
+    vote.client(Role.ELECTED).post(reverse("privacy:erase"), {"confirm": "on"})
     assert Ballot.objects.filter(selection=vote.selection).count() == 1
     assert results(vote.selection) == before
     eli = Person.objects.get(pk=vote.people["eli"].pk)
@@ -131,7 +119,7 @@ def test_erasing_after_the_vote_keeps_the_results(vote):
 def test_erasing_an_account_deletes_it_with_its_tokens(day):
     facilitator = day.actors[Role.FACILITATOR].user
     do_create_token(facilitator, "mine", actor=facilitator)
-    client = browser(day, Role.FACILITATOR)
+    client = day.client(Role.FACILITATOR)
     client.post(reverse("privacy:erase"), {"confirm": "on"})
     assert not get_user_model().objects.filter(pk=facilitator.pk).exists()
     assert not ApiToken.objects.filter(user_id=facilitator.pk).exists()

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 from django.utils import timezone
 
 from rebours.board.models import Note
@@ -111,6 +112,18 @@ class World:
     def other_note(self) -> Note:
         """A note by someone who is none of the table's roles (the other group's facilitator)."""
         return Note.objects.get(theme=self.theme, key="n-fac2")
+
+    def client(self, role: Role) -> Client:
+        """A Django test client acting as `role`: signed in, or with the session it joined with."""
+        actor = self.actors[role]
+        client = Client()
+        if actor.user.is_authenticated:
+            client.force_login(actor.user)
+        if actor.session:
+            session = client.session
+            session.update(actor.session)
+            session.save()
+        return client
 
     def selection_or_stand_in(self) -> Selection:
         """The workshop's selection; before there is one, an unsaved stand-in with every college

@@ -21,7 +21,7 @@ from rebours.workshops import policy
 from rebours.workshops.models import Workshop
 from rebours.workshops.policy import Action, Phase, Role
 from tests.support.hostile import hostile
-from tests.support.policy_world import World, build_world
+from tests.support.policy_world import build_world
 
 CELLS = {(role, action, phase): allowed for role, action, phase, allowed in policy.cells()}
 
@@ -36,19 +36,6 @@ def worlds(django_db_setup, django_db_blocker):
         finally:
             transaction.set_rollback(True)
             atomic.__exit__(None, None, None)
-
-
-def client_for(world: World, role: Role) -> Client:
-    actor = world.actors[role]
-    client = Client()
-    if actor.user.is_authenticated:
-        client.force_login(actor.user)
-    if actor.session:
-        session = client.session
-        session.update(actor.session)
-        session.save()
-        client.cookies["sessionid"] = session.session_key
-    return client
 
 
 def command(client: Client, name: str, data: dict) -> int:
@@ -198,4 +185,4 @@ SAMPLE = [
 )
 def test_the_entry_point_does_what_the_table_says(worlds, role, action, phase, attempt):
     world = worlds[phase]
-    assert attempt(world, client_for(world, role)) is CELLS[(role, action, phase)]
+    assert attempt(world, world.client(role)) is CELLS[(role, action, phase)]

@@ -6,7 +6,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.test import Client
 from django.urls import reverse
 
 from rebours.audit.models import AuditAction, AuditEntry
@@ -130,11 +129,7 @@ def test_the_command_purges_expired_workshops_only(world):
 
 
 def page(world, role):
-    client = Client()
-    actor = world.actors[role]
-    if actor.user.is_authenticated:
-        client.force_login(actor.user)
-    return client, reverse("privacy:workshop", args=[world.workshop.slug])
+    return world.client(role), reverse("privacy:workshop", args=[world.workshop.slug])
 
 
 def test_organisers_set_the_date_and_purge_from_the_page(world):
