@@ -2,7 +2,8 @@
 
 from channels.auth import AuthMiddlewareStack
 from channels.routing import ProtocolTypeRouter, URLRouter
-from channels.security.websocket import AllowedHostsOriginValidator
+
+from rebours.core.websocket import SameOriginValidator
 
 
 def websocket_urlpatterns() -> list:
@@ -15,7 +16,8 @@ def application_for(http_app):
     return ProtocolTypeRouter(
         {
             "http": http_app,
-            "websocket": AllowedHostsOriginValidator(
+            # Only this site's pages open websockets (rebours/core/websocket.py).
+            "websocket": SameOriginValidator(
                 AuthMiddlewareStack(URLRouter(websocket_urlpatterns()))
             ),
         }

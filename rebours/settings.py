@@ -6,6 +6,10 @@ REDIS_URL         channel layer and cache across processes (default: in-memory, 
 JOIN_ATTEMPTS_PER_MINUTE  joining attempts allowed per address and minute (default 60)
 SECRET_KEY        generated once and kept in the data dir when absent
 DEBUG             "1"/"true" to turn on; off by default
+SECURE_COOKIES    "0" to send the session and CSRF cookies over plain http too (default: HTTPS
+                  only unless DEBUG)
+BEHIND_HTTPS_PROXY  "1" behind a proxy that terminates TLS: trust X-Forwarded-Proto, send HSTS
+                  (HSTS_SECONDS, a year by default)
 """
 
 import os
@@ -13,6 +17,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+
+from rebours.core.https import hsts_seconds, secure_cookies
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -72,19 +78,23 @@ INSTALLED_APPS = [
     "rebours.booklet",
     "rebours.exchange",
     "rebours.api",
+    "rebours.audit",
+    "rebours.privacy",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the others, so that every answer carries the headers, refusals included.
+    "rebours.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rebours.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "rebours.core.middleware.WriteRateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "rebours.core.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "rebours.urls"
@@ -125,8 +135,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Attempts to join a workshop from one address per minute (a room may share one address).
+# Rate limits (rebours.core.ratelimit), counted in the cache: attempts to join a workshop from
+# one address per minute (a room may share one address); failed sign-ins per address and per
+# user name within LOGIN_FAILURE_WINDOW seconds; writes (POST, PUT, PATCH, DELETE) per session,
+# API token or address per minute.
 JOIN_ATTEMPTS_PER_MINUTE = int(os.environ.get("JOIN_ATTEMPTS_PER_MINUTE", "60"))
+LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS", "50"))
+LOGIN_FAILURES_PER_USERNAME = int(os.environ.get("LOGIN_FAILURES_PER_USERNAME", "10"))
+LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", "900"))
+HTTP_WRITES_PER_MINUTE = int(os.environ.get("HTTP_WRITES_PER_MINUTE", "600"))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -187,8 +204,11 @@ if _flag("BEHIND_HTTPS_PROXY"):
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = not DEBUG and _flag("SECURE_COOKIES", default=False)
+# HTTPS-only cookies unless DEBUG, or SECURE_COOKIES=0 for plain http on a local network
+# (rebours/core/https.py says why localhost keeps working).
+SESSION_COOKIE_SECURE = secure_cookies(os.environ, debug=DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_HSTS_SECONDS = hsts_seconds(os.environ)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -14,14 +14,19 @@ from rebours.api.errors import ApiError
 from rebours.proposals.models import Proposal
 from rebours.proposals.permissions import can_edit, can_edit_theme
 from rebours.workshops.models import Person, Theme, Workshop
-from rebours.workshops.permissions import current_person, is_organiser
+from rebours.workshops.permissions import (
+    can_read_workshop,
+    current_person,
+    may,
+    only_the_phase_refuses,
+)
+from rebours.workshops.policy import Action, Phase
 
 
 def is_insider(caller: Principal, workshop: Workshop) -> bool:
-    """Organisers and the workshop's people (through their account or the session they joined)."""
-    if is_organiser(caller.user, workshop):
-        return True
-    return current_person(caller.user, caller.session, workshop) is not None
+    """Organisers and the workshop's people (through their account or the session they joined):
+    those the table lets read a workshop before it is published."""
+    return may(caller.user, caller.session, workshop, Action.READ_UNPUBLISHED)
 
 
 def visible_workshops(caller: Principal) -> QuerySet[Workshop]:
@@ -43,7 +48,7 @@ def visible_workshops(caller: Principal) -> QuerySet[Workshop]:
 
 def access_workshop(caller: Principal, slug: str) -> Workshop:
     workshop = Workshop.objects.filter(slug=slug).first()
-    if workshop is None or not (workshop.published or is_insider(caller, workshop)):
+    if workshop is None or not can_read_workshop(caller.user, caller.session, workshop):
         raise ApiError(404, f'no workshop "{slug}"')
     return workshop
 
@@ -69,12 +74,18 @@ def access_proposal(caller: Principal, slug: str, key: str) -> Proposal:
 
 
 WRITERS_ONLY = "only the members of the theme's group and the organisers write its proposals"
+VOTE_OPEN = "the vote is open: proposals stay as the voters read them until it closes"
+
+
+def _refused(caller: Principal, theme: Theme, action: Action) -> ApiError:
+    phase = only_the_phase_refuses(caller.user, caller.session, theme.workshop, action, theme=theme)
+    return ApiError(403, VOTE_OPEN if phase == Phase.SELECTION_OPEN else WRITERS_ONLY)
 
 
 def access_writable_theme(caller: Principal, slug: str, key: str) -> Theme:
     theme = access_theme(caller, slug, key)
     if not can_edit_theme(caller.user, caller.session, theme):
-        raise ApiError(403, WRITERS_ONLY)
+        raise _refused(caller, theme, Action.ADD_PROPOSAL)
     return theme
 
 
@@ -84,7 +95,7 @@ def access_writable_proposal(caller: Principal, slug: str, key: str) -> Proposal
         merged_into = Proposal.objects.only("key").get(pk=proposal.merged_into_id).key
         raise ApiError(403, f'this proposal was merged into "{merged_into}"; change that one')
     if not can_edit(caller.user, caller.session, proposal):
-        raise ApiError(403, WRITERS_ONLY)
+        raise _refused(caller, proposal.theme, Action.EDIT_PROPOSAL)
     return proposal
 
 

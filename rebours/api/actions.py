@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from rebours.api.models import NAME_MAX_LENGTH, ApiToken
 from rebours.api.queries import TOKEN_PREFIX, token_digest
+from rebours.audit.actions import record
+from rebours.audit.models import AuditAction
 
 # A token used again within this time keeps its recorded time: one write per minute at most,
 # so that a script polling the API does not turn every read into a database write.
@@ -43,6 +45,15 @@ def do_create_token(user: AbstractBaseUser, name: Any, *, actor: Any) -> tuple[A
         token = ApiToken.objects.create(
             user_id=user.pk, name=cleaned, digest=token_digest(secret), prefix=secret[:10]
         )
+        # API tokens belong to an account, not to a workshop: the organisers of the workshops the
+        # account organises read the entry in their log (audit.queries.entries_for).
+        record(
+            None,
+            actor=actor if actor is not None else user,
+            action=AuditAction.TOKEN_CREATED,
+            target=f"{user.get_username()}: {cleaned}",
+            details={"prefix": token.prefix, "via": "command line" if actor is None else "page"},
+        )
     return token, secret
 
 
@@ -53,6 +64,13 @@ def do_revoke_token(token: ApiToken, *, actor: Any) -> ApiToken:
         if token.revoked_at is None:
             token.revoked_at = timezone.now()
             token.save(update_fields=["revoked_at"])
+            record(
+                None,
+                actor=actor if actor is not None else token.user,
+                action=AuditAction.TOKEN_REVOKED,
+                target=f"{token.user.get_username()}: {token.name}",
+                details={"prefix": token.prefix},
+            )
     return token
 
 
@@ -63,3 +81,10 @@ def do_record_token_use(token: ApiToken, *, actor: Any = None) -> None:
         return
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.last_used_at = now
+
+
+def do_delete_tokens(user: AbstractBaseUser, *, actor: Any) -> int:
+    """Delete every token of `user` (their account is going): how many."""
+    with transaction.atomic():
+        deleted, _detail = ApiToken.objects.filter(user_id=user.pk).delete()
+    return deleted

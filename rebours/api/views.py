@@ -1,6 +1,7 @@
 """The page where a signed-in person makes and revokes their own API tokens."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from rebours.api.actions import TokenRefused, do_create_token, do_revoke_token
 from rebours.api.forms import TokenForm
+from rebours.api.permissions import can_create_tokens
 from rebours.api.queries import tokens_of
 
 JUST_CREATED = "rebours.api.just_created"
@@ -25,6 +27,8 @@ def _page(request: HttpRequest, form: TokenForm, secret: str | None = None) -> H
 @never_cache
 @login_required
 def token_list(request: HttpRequest) -> HttpResponse:
+    if not can_create_tokens(request.user):
+        raise PermissionDenied
     if request.method != "POST":
         return _page(request, TokenForm(), secret=request.session.pop(JUST_CREATED, None))
     form = TokenForm(request.POST)

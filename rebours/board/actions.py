@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from rebours.audit.actions import record
+from rebours.audit.models import AuditAction
 from rebours.board.models import (
     CLUSTER_NAME_MAX_LENGTH,
     DEFAULT_DOT_BUDGET,
@@ -25,11 +27,15 @@ from rebours.board.models import (
     Dot,
     Note,
 )
-from rebours.board.permissions import BoardAccess
+from rebours.board.permissions import BoardAccess, can_change_note
 from rebours.live.events import publish
 from rebours.proposals.actions import ProposalInvalid, do_create_proposal
 from rebours.proposals.models import TITLE_MAX_LENGTH, Proposal
 from rebours.workshops.models import AgendaItem, Person, Theme, Workshop
+from rebours.workshops.policy import DAY, Action, Phase, allows
+
+# Phases in which members no longer write on boards (see rebours.workshops.policy).
+BOARD_CLOSED = frozenset(Phase) - DAY
 
 MATERIAL_MAX_LENGTH = 9_000  # below the proposal's 10,000 characters, with room for a heading
 MAX_DOT_BUDGET = 50
@@ -84,9 +90,24 @@ def check_cluster_name(name: Any) -> str:
     return name
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise BoardRefused(message, code="forbidden")
+def _require(
+    allowed: bool, message: str, actor: BoardAccess | None = None, action: Action | None = None
+) -> None:
+    if allowed:
+        return
+    if (
+        actor is not None
+        and action is not None
+        and actor.phase in BOARD_CLOSED
+        and any(allows(actor.roles, action, phase) for phase in DAY)
+    ):
+        # The caller could do it while the day lasted: say why it is refused now.
+        message = (
+            _("The vote is open: the boards stay as the voters read them.")
+            if actor.phase == Phase.SELECTION_OPEN
+            else _("The day is over: this board is now a record, read-only.")
+        )
+    raise BoardRefused(message, code="forbidden")
 
 
 def _same_board(actor: BoardAccess, theme_id: int) -> None:
@@ -149,7 +170,12 @@ def do_create_note(
 ) -> Note:
     """Post a note on `theme`'s board, signed by the actor, in the agenda's `session` if given."""
     _same_board(actor, theme.pk)
-    _require(actor.write and actor.person is not None, _("You may not post on this board."))
+    _require(
+        actor.write and actor.person is not None,
+        _("You may not post on this board."),
+        actor,
+        Action.POST_NOTE,
+    )
     text = check_note_text(text)
     with transaction.atomic():
         top = Note.objects.filter(theme=theme).aggregate(top=Max("position"))["top"]
@@ -167,7 +193,10 @@ def do_create_note(
 
 def _locked_note(note: Note | int, actor: BoardAccess) -> Note:
     pk = note if isinstance(note, int) else note.pk
-    found = Note.objects.select_for_update().select_related("author").filter(pk=pk).first()
+    # of=self: PostgreSQL refuses to lock the nullable side of the outer join to the author.
+    found = (
+        Note.objects.select_for_update(of=("self",)).select_related("author").filter(pk=pk).first()
+    )
     if found is None:
         raise BoardRefused(_("This note no longer exists."), code="not_found")
     _same_board(actor, found.theme_id)
@@ -175,9 +204,7 @@ def _locked_note(note: Note | int, actor: BoardAccess) -> Note:
 
 
 def _may_change(note: Note, actor: BoardAccess) -> bool:
-    return actor.moderate or (
-        actor.write and note.author_id is not None and note.author_id == actor.person_id
-    )
+    return can_change_note(actor, note)
 
 
 def do_update_note(note: Note | int, *, actor: BoardAccess, text: Any, base_version: Any) -> Note:
@@ -186,7 +213,10 @@ def do_update_note(note: Note | int, *, actor: BoardAccess, text: Any, base_vers
     with transaction.atomic():
         current = _locked_note(note, actor)
         _require(
-            _may_change(current, actor), _("Only its author or a facilitator may edit this note.")
+            _may_change(current, actor),
+            _("Only its author or a facilitator may edit this note."),
+            actor,
+            Action.EDIT_OWN_NOTE,
         )
         if base_version != current.version:
             raise BoardRefused(
@@ -206,7 +236,10 @@ def do_delete_note(note: Note | int, *, actor: BoardAccess) -> None:
     with transaction.atomic():
         current = _locked_note(note, actor)
         _require(
-            _may_change(current, actor), _("Only its author or a facilitator may delete this note.")
+            _may_change(current, actor),
+            _("Only its author or a facilitator may delete this note."),
+            actor,
+            Action.EDIT_OWN_NOTE,
         )
         pk, theme_id = current.pk, current.theme_id
         current.delete()
@@ -219,7 +252,7 @@ def do_move_note(note: Note | int, *, actor: BoardAccess, cluster: Cluster | int
     Moving is not an edit of the text: it does not change the note's version, so that a person
     writing on a note is not put in conflict by someone sorting the board.
     """
-    _require(actor.write or actor.moderate, _("You may not sort this board."))
+    _require(actor.sort, _("You may not sort this board."), actor, Action.SORT)
     with transaction.atomic():
         current = _locked_note(note, actor)
         target = None
@@ -279,7 +312,12 @@ def do_add_dot(note: Note | int, *, actor: BoardAccess) -> DotTally:
     The voter's row is locked for the count and the insert, so that dots sent at the same moment
     from several screens of one person cannot together go over the budget.
     """
-    _require(actor.write and actor.person is not None, _("You may not vote on this board."))
+    _require(
+        actor.dot and actor.person is not None,
+        _("You may not vote on this board."),
+        actor,
+        Action.DOT,
+    )
     with transaction.atomic():
         voter = Person.objects.select_for_update().filter(pk=actor.person_id or 0).first()
         if voter is None:
@@ -307,7 +345,12 @@ def do_add_dot(note: Note | int, *, actor: BoardAccess) -> DotTally:
 
 def do_remove_dot(note: Note | int, *, actor: BoardAccess) -> DotTally:
     """Take back one of the actor's dots from a note."""
-    _require(actor.write and actor.person is not None, _("You may not vote on this board."))
+    _require(
+        actor.dot and actor.person is not None,
+        _("You may not vote on this board."),
+        actor,
+        Action.DOT,
+    )
     with transaction.atomic():
         voter = Person.objects.select_for_update().filter(pk=actor.person_id or 0).first()
         if voter is None:
@@ -327,9 +370,9 @@ def do_remove_dot(note: Note | int, *, actor: BoardAccess) -> DotTally:
 def do_forget_voter(person: Person, *, actor: Any) -> int:
     """Remove every dot `person` placed (they are leaving the workshop); return how many."""
     with transaction.atomic():
-        notes = list(
-            Note.objects.select_for_update().filter(dots__voter=person).distinct().order_by("pk")
-        )
+        # A subquery rather than a join: PostgreSQL locks no rows of a DISTINCT.
+        placed = Dot.objects.filter(voter=person).values("note_id")
+        notes = list(Note.objects.select_for_update().filter(pk__in=placed).order_by("pk"))
         removed, _detail = Dot.objects.filter(voter=person).delete()
         for note in notes:
             dots = note.dots.count() + (note.imported_dots or 0)
@@ -350,6 +393,7 @@ def do_set_dot_budget(workshop: Workshop, *, actor: Any, budget: Any) -> int:
         )
         settings.dot_budget = budget
         settings.save(update_fields=["dot_budget"])
+        record(workshop, actor=actor, action=AuditAction.DOT_BUDGET, details={"dot_budget": budget})
         for theme_id in workshop.themes.values_list("pk", flat=True):
             publish(stream_for(theme_id), "board.rules", {"dot_budget": budget})
     return budget
@@ -361,7 +405,7 @@ def do_set_dot_budget(workshop: Workshop, *, actor: Any, budget: Any) -> int:
 def do_create_cluster(theme: Theme, *, actor: BoardAccess, name: Any) -> Cluster:
     """A new named cluster on the board, empty until notes are moved into it."""
     _same_board(actor, theme.pk)
-    _require(actor.write or actor.moderate, _("You may not sort this board."))
+    _require(actor.sort, _("You may not sort this board."), actor, Action.SORT)
     name = check_cluster_name(name)
     with transaction.atomic():
         if Cluster.objects.filter(theme=theme, name=name).exists():
@@ -378,7 +422,12 @@ def do_create_cluster(theme: Theme, *, actor: BoardAccess, name: Any) -> Cluster
 
 def _locked_cluster(cluster: Cluster | int, actor: BoardAccess) -> Cluster:
     pk = cluster if isinstance(cluster, int) else cluster.pk
-    found = Cluster.objects.select_for_update().select_related("proposal").filter(pk=pk).first()
+    found = (
+        Cluster.objects.select_for_update(of=("self",))
+        .select_related("proposal")
+        .filter(pk=pk)
+        .first()
+    )
     if found is None:
         raise BoardRefused(_("This cluster no longer exists."), code="not_found")
     _same_board(actor, found.theme_id)
@@ -387,7 +436,7 @@ def _locked_cluster(cluster: Cluster | int, actor: BoardAccess) -> Cluster:
 
 def do_rename_cluster(cluster: Cluster | int, *, actor: BoardAccess, name: Any) -> Cluster:
     """Give a cluster a new name, unique on its board."""
-    _require(actor.write or actor.moderate, _("You may not sort this board."))
+    _require(actor.sort, _("You may not sort this board."), actor, Action.SORT)
     name = check_cluster_name(name)
     with transaction.atomic():
         current = _locked_cluster(cluster, actor)
@@ -409,7 +458,7 @@ def do_rename_cluster(cluster: Cluster | int, *, actor: BoardAccess, name: Any) 
 
 def do_delete_cluster(cluster: Cluster | int, *, actor: BoardAccess) -> None:
     """Remove a cluster; its notes go back among the loose notes."""
-    _require(actor.moderate, _("Only a facilitator may remove a cluster."))
+    _require(actor.moderate, _("Only a facilitator may remove a cluster."), actor)
     with transaction.atomic():
         current = _locked_cluster(cluster, actor)
         pk, theme_id = current.pk, current.theme_id
@@ -447,7 +496,12 @@ def do_propose_cluster(
 ) -> Proposal:
     """Turn a cluster into a proposal draft of its group: its name as the title, its notes as the
     draft's description, to be rewritten in the proposal editor."""
-    _require(actor.moderate, _("Only a facilitator may turn a cluster into a proposal."))
+    _require(
+        actor.draft,
+        _("Only a facilitator may turn a cluster into a proposal."),
+        actor,
+        Action.MAKE_DRAFT,
+    )
     with transaction.atomic():
         current = _locked_cluster(cluster, actor)
         if current.proposal_id is not None:
@@ -468,3 +522,13 @@ def do_propose_cluster(
             stream_for(current.theme_id), "cluster.updated", {"cluster": cluster_payload(current)}
         )
     return proposal
+
+
+def do_unsign_notes(person: Person, *, actor: Any) -> int:
+    """Take `person`'s name off the notes they posted (the notes stay, unsigned); how many."""
+    with transaction.atomic():
+        notes = list(Note.objects.select_for_update().filter(author=person).order_by("pk"))
+        Note.objects.filter(pk__in=[n.pk for n in notes]).update(author=None)
+        for note in Note.objects.filter(pk__in=[n.pk for n in notes]).order_by("pk"):
+            publish(stream_for(note.theme_id), "note.updated", {"note": note_payload(note)})
+    return len(notes)

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rebours.audit.actions import record
+from rebours.audit.models import AuditAction
 from rebours.booklet import jobs, queries
 from rebours.booklet.models import BookletVersion, Status
 from rebours.booklet.render import Step, build_pdf, overall_percent
@@ -56,6 +58,12 @@ def do_publish_booklet(workshop: Workshop, *, actor: Any, lang: str) -> BookletV
             step="",
             created_by=user,
             heartbeat_at=timezone.now(),
+        )
+        record(
+            workshop,
+            actor=actor,
+            action=AuditAction.BOOKLET_PUBLISHED,
+            details={"version": version.pk, "lang": lang},
         )
         transaction.on_commit(lambda: jobs.submit(version.pk))
     return version

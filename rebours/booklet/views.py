@@ -37,7 +37,7 @@ def step_label(version: BookletVersion) -> str:
 @require_GET
 def booklet_page(request: HttpRequest, slug: str) -> HttpResponse:
     """The booklet as a web page, in the reader's language."""
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     booklet = gather(workshop, translation.get_language() or "fr", images=ImageMode.WEB)
     return render(request, "booklet/page.html", {**template_context(booklet), "workshop": workshop})
 

@@ -15,6 +15,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 
+from rebours.audit.actions import record
+from rebours.audit.models import AuditAction
 from rebours.board.models import Cluster, Note
 from rebours.exchange.containers import Package
 from rebours.exchange.errors import ExchangeError
@@ -76,6 +78,15 @@ def do_import_workshop(package: Package, *, actor: Actor, replace: bool = False)
                 ]
                 existing.delete()
             workshop = _write_document(document, package.media, written)
+            record(
+                workshop,
+                actor=actor,
+                action=AuditAction.WORKSHOP_REPLACED
+                if existing is not None
+                else AuditAction.WORKSHOP_IMPORTED,
+                target=workshop.title,
+                details={"slug": slug, "format": document.get("format", "")},
+            )
             # Old files go only once the new workshop is safely stored.
             transaction.on_commit(lambda: _delete_files(old_files))
     except BaseException:

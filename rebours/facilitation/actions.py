@@ -16,6 +16,8 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rebours.audit.actions import record
+from rebours.audit.models import AuditAction
 from rebours.board.actions import do_forget_voter, note_payload
 from rebours.board.actions import stream_for as board_stream
 from rebours.board.models import Note
@@ -41,6 +43,8 @@ from rebours.workshops.models import (
     ThemeRole,
     Workshop,
 )
+from rebours.workshops.permissions import phase_of
+from rebours.workshops.policy import Action, phases_allowing
 
 DISPLAY_NAME_MAX_LENGTH = 60
 MAX_EXTRA_SECONDS = 4 * 3600
@@ -131,14 +135,22 @@ def day_payload(day: DayState) -> dict[str, Any]:
 def _locked_day(workshop: Workshop) -> DayState:
     day, _created = DayState.objects.get_or_create(workshop=workshop)
     return (
-        DayState.objects.select_for_update()
+        # of=self: PostgreSQL locks no row on the nullable side of an outer join (item, article).
+        DayState.objects.select_for_update(of=("self",))
         .select_related("workshop", "item", "article__theme")
         .get(pk=day.pk)
     )
 
 
-def _publish_day(day: DayState) -> dict[str, Any]:
+def _publish_day(day: DayState, *, actor: Any, control: str, **details: Any) -> dict[str, Any]:
     day.save()
+    record(
+        day.workshop,
+        actor=actor,
+        action=AuditAction.DAY_CONTROL,
+        target=control,
+        details={"control": control, **details},
+    )
     payload = day_payload(day)
     publish(day_stream(day.workshop_id), "day.state", payload)
     return payload
@@ -188,7 +200,7 @@ def do_start_day(workshop: Workshop, *, actor: DayAccess) -> dict[str, Any]:
         first_article = workshop.articles.order_by("position", "pk").first()
         if first_article is not None:
             day.wall_view, day.article = WallView.PRESS, first_article
-        return _publish_day(day)
+        return _publish_day(day, actor=actor, control="start_day")
 
 
 def _item_of(workshop: Workshop, item: AgendaItem | int) -> AgendaItem:
@@ -208,7 +220,9 @@ def do_start_item(
         day = _locked_day(workshop)
         day.phase = Phase.RUNNING
         _begin(day, _item_of(workshop, item))
-        return _publish_day(day)
+        return _publish_day(
+            day, actor=actor, control="start_item", item=day.item.key if day.item else None
+        )
 
 
 def do_pause_timer(workshop: Workshop, *, actor: DayAccess) -> dict[str, Any]:
@@ -220,7 +234,7 @@ def do_pause_timer(workshop: Workshop, *, actor: DayAccess) -> dict[str, Any]:
             raise DayRefused(_("No timer is running."), code="invalid")
         if day.paused_at is None:
             day.paused_at = now()
-        return _publish_day(day)
+        return _publish_day(day, actor=actor, control="pause")
 
 
 def do_resume_timer(workshop: Workshop, *, actor: DayAccess) -> dict[str, Any]:
@@ -234,7 +248,7 @@ def do_resume_timer(workshop: Workshop, *, actor: DayAccess) -> dict[str, Any]:
             # Moving the start by the length of the pause keeps the elapsed time unchanged.
             day.started_at += now() - day.paused_at
             day.paused_at = None
-        return _publish_day(day)
+        return _publish_day(day, actor=actor, control="resume")
 
 
 def do_extend_timer(workshop: Workshop, *, actor: DayAccess, seconds: Any) -> dict[str, Any]:
@@ -250,7 +264,7 @@ def do_extend_timer(workshop: Workshop, *, actor: DayAccess, seconds: Any) -> di
         if abs(extra) > MAX_EXTRA_SECONDS or day.item.minutes * 60 + extra < 0:
             raise DayRefused(_("The item cannot be shortened below zero."), code="invalid")
         day.extra_seconds = extra
-        return _publish_day(day)
+        return _publish_day(day, actor=actor, control="extend", seconds=seconds)
 
 
 def do_skip_item(workshop: Workshop, *, actor: DayAccess, item: Any) -> dict[str, Any]:
@@ -265,11 +279,18 @@ def do_skip_item(workshop: Workshop, *, actor: DayAccess, item: Any) -> dict[str
             raise DayRefused(_("The agenda has already moved on."), code="conflict")
         agenda = list(workshop.agenda.order_by("position", "pk"))
         index = next(i for i, a in enumerate(agenda) if a.pk == day.item_id)
+        skipped = agenda[index].key
         if index + 1 < len(agenda):
             _begin(day, agenda[index + 1])
         else:
             _end(day)
-        return _publish_day(day)
+        return _publish_day(
+            day,
+            actor=actor,
+            control="skip",
+            skipped=skipped,
+            item=day.item.key if day.item else None,
+        )
 
 
 def _end(day: DayState) -> None:
@@ -284,7 +305,7 @@ def do_end_day(workshop: Workshop, *, actor: DayAccess) -> dict[str, Any]:
     with transaction.atomic():
         day = _locked_day(workshop)
         _end(day)
-        return _publish_day(day)
+        return _publish_day(day, actor=actor, control="end_day")
 
 
 def do_set_mode(workshop: Workshop, *, actor: DayAccess, mode: Any) -> dict[str, Any]:
@@ -295,7 +316,7 @@ def do_set_mode(workshop: Workshop, *, actor: DayAccess, mode: Any) -> dict[str,
     with transaction.atomic():
         day = _locked_day(workshop)
         day.mode = mode
-        return _publish_day(day)
+        return _publish_day(day, actor=actor, control="mode", mode=mode)
 
 
 def do_show_on_wall(
@@ -320,7 +341,7 @@ def do_show_on_wall(
                     _("This press article is not part of this workshop."), code="not_found"
                 )
         day.wall_view, day.article = view, chosen
-        return _publish_day(day)
+        return _publish_day(day, actor=actor, control="wall", view=view)
 
 
 def check_message(text: Any) -> str:
@@ -343,7 +364,7 @@ def do_send_message(workshop: Workshop, *, actor: DayAccess, text: Any) -> dict[
         day = _locked_day(workshop)
         day.message = text
         day.message_at = now() if text else None
-        return _publish_day(day)
+        return _publish_day(day, actor=actor, control="message", text=text)
 
 
 # --- joining --------------------------------------------------------------------------------
@@ -407,6 +428,8 @@ def do_join_workshop(
         workshop = join.workshop
         if not join.is_open:
             raise DayRefused(_("Joining this workshop is closed. Ask an organiser."), code="closed")
+        if phase_of(workshop) not in phases_allowing(Action.JOIN):
+            raise DayRefused(_("The day is over: joining is closed."), code="closed")
         group = None
         if join.group_choice == GroupChoice.CHOOSE:
             pk = theme.pk if isinstance(theme, Theme) else theme
@@ -444,6 +467,12 @@ def do_update_join_settings(
         if group_choice is not None:
             join.group_choice = group_choice
         join.save()
+        record(
+            workshop,
+            actor=actor,
+            action=AuditAction.JOIN_SETTINGS,
+            details={"is_open": join.is_open, "group_choice": join.group_choice},
+        )
         publish(
             staff_stream(workshop),
             "join.settings",
@@ -460,6 +489,7 @@ def do_renew_join_link(workshop: Workshop, *, actor: DayAccess) -> JoinSettings:
         join = JoinSettings.objects.select_for_update().get(workshop=workshop)
         join.token = new_token()
         join.save(update_fields=["token"])
+        record(workshop, actor=actor, action=AuditAction.JOIN_RENEWED)
         # No token in the event: walls reload to show the new code.
         publish(day_stream(workshop), "join.renewed", {})
     return join
@@ -498,6 +528,13 @@ def do_assign_participant(
             return found
         ThemeMembership.objects.filter(person=found, role=ThemeRole.MEMBER).delete()
         _membership(found, group)
+        record(
+            workshop,
+            actor=actor,
+            action=AuditAction.PARTICIPANT_ASSIGNED,
+            target=f"{found.display_name} → {group.title}",
+            details={"person": found.key, "group": group.key},
+        )
         publish(
             person_stream(found),
             "participant.assigned",
@@ -514,7 +551,7 @@ def do_balance_groups(workshop: Workshop, *, actor: DayAccess) -> int:
     _require_run(actor, workshop)
     with transaction.atomic():
         waiting = list(
-            Person.objects.select_for_update()
+            Person.objects.select_for_update(of=("self",))
             .filter(workshop=workshop, user__isnull=True, memberships__isnull=True)
             .order_by("position", "pk")
         )
@@ -536,19 +573,35 @@ def do_balance_groups(workshop: Workshop, *, actor: DayAccess) -> int:
             publish(
                 staff_stream(workshop), "participant.assigned", participant_payload(person, group)
             )
+        if waiting:
+            record(
+                workshop,
+                actor=actor,
+                action=AuditAction.PARTICIPANT_ASSIGNED,
+                target=str(len(waiting)),
+                details={"balanced": len(waiting)},
+            )
     return len(waiting)
 
 
 def do_remove_participant(workshop: Workshop, *, actor: DayAccess, person: Person | int) -> None:
     """Take a participant out of the workshop: their dots go, their notes stay unsigned, and their
     session stops working at once (their open screens are unsubscribed)."""
-    _require_organise(actor, workshop)
+    if actor.workshop.pk != workshop.pk or not actor.remove:
+        raise DayRefused(_("Only the workshop's organisers may do this."), code="forbidden")
     with transaction.atomic():
         found = _participant(workshop, person)
         pk = found.pk
         themes = list(found.memberships.values_list("theme_id", flat=True))
         notes = list(Note.objects.filter(author=found).values_list("pk", flat=True))
         do_forget_voter(found, actor=actor)
+        record(
+            workshop,
+            actor=actor,
+            action=AuditAction.PARTICIPANT_REMOVED,
+            target=found.display_name,
+            details={"person": found.key},
+        )
         publish(person_stream(pk), "participant.removed", {"person": pk})
         publish(staff_stream(workshop), "participant.removed", {"person": pk})
         found.delete()
@@ -581,4 +634,23 @@ def do_give_account(person: Person, *, actor: Any, username: str, password: str)
             user.set_password(password)
             user.save(update_fields=["password"])
         do_link_account(person, user, actor=actor)
+        record(
+            person.workshop,
+            actor=actor,
+            action=AuditAction.ACCOUNT_GIVEN,
+            target=f"{person.display_name} → {username}",
+            details={"person": person.key, "username": username},
+        )
     return user
+
+
+def purge_live_events(workshop: Workshop, *, dry_run: bool) -> int:
+    """Forget the stored events of the workshop's live streams (a retention purger): their
+    payloads carry the names people posted and joined under."""
+    from rebours.live.events import forget
+
+    streams = [day_stream(workshop), staff_stream(workshop)]
+    streams += [person_stream(pk) for pk in workshop.people.values_list("pk", flat=True)]
+    streams += [board_stream(pk) for pk in workshop.themes.values_list("pk", flat=True)]
+    streams += [f"proposal:{pk}" for pk in workshop.proposals.values_list("pk", flat=True)]
+    return forget(streams, dry_run=dry_run)

@@ -8,6 +8,10 @@ class FacilitationConfig(AppConfig):
     verbose_name = _("The live day")
 
     def ready(self) -> None:
+        from rebours.core import retention
         from rebours.facilitation import commands
+        from rebours.facilitation.actions import purge_live_events
+        from rebours.workshops.actions import RETENTION_KIND
 
         commands.register()
+        retention.register(RETENTION_KIND, "live_events", purge_live_events)

@@ -134,6 +134,13 @@ def current_participant(request: Any, workshop: Workshop) -> Person | None:
     return workshop.people.filter(pk=person_id).first()
 
 
+def is_in_workshop(request: Any, workshop: Workshop) -> bool:
+    """Whether this browser already is someone in `workshop` (joined, or a linked account)."""
+    from rebours.workshops.permissions import current_person
+
+    return current_person(request.user, request.session, workshop) is not None
+
+
 def group_of(person: Person) -> Theme | None:
     """The group a participant works in (the first, for a person listed in several)."""
     membership = (

@@ -20,14 +20,14 @@ from django.views.decorators.http import require_GET
 
 from rebours.board.permissions import board_access, watcher_session_key
 from rebours.board.queries import board_snapshot
+from rebours.core.ratelimit import client_address, hit
 from rebours.facilitation import queries
 from rebours.facilitation.actions import DayRefused, do_join_workshop, open_groups, person_stream
 from rebours.facilitation.models import GroupChoice, JoinSettings, Mode, WallView
-from rebours.facilitation.permissions import DayAccess, day_access
+from rebours.facilitation.permissions import DayAccess, can_join, day_access
 from rebours.facilitation.strings import board_strings, console_strings, day_strings
 from rebours.facilitation.timer import clock_text
 from rebours.live.events import last_seq
-from rebours.live.throttle import allow
 from rebours.workshops.models import Theme, ThemeMembership, Workshop
 from rebours.workshops.permissions import participant_session_key
 
@@ -57,8 +57,8 @@ def _day_context(request: HttpRequest, workshop: Workshop) -> dict[str, Any]:
 def _join_attempt_allowed(request: HttpRequest) -> bool:
     # A whole room may share one address (the venue's wifi): the limit is per minute and generous,
     # enough to stop a script, not a queue of people scanning the code.
-    address = request.META.get("REMOTE_ADDR", "unknown")
-    return allow(f"join.{address}", limit=settings.JOIN_ATTEMPTS_PER_MINUTE, window=60)
+    address = client_address(request)
+    return hit(f"join.{address}", settings.JOIN_ATTEMPTS_PER_MINUTE, 60)
 
 
 @never_cache
@@ -69,8 +69,15 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
             _("This join link is not valid (any more). Ask an organiser for the new one.")
         )
     workshop = settings_row.workshop
-    if queries.current_participant(request, workshop) is not None:
-        return redirect("facilitation:place", slug=workshop.slug)
+    if not can_join(request.user, request.session, workshop):
+        if queries.is_in_workshop(request, workshop):
+            return redirect("facilitation:place", slug=workshop.slug)
+        return render(
+            request,
+            "facilitation/join.html",
+            {"workshop": workshop, "join": settings_row, "over": True},
+            status=403,
+        )
     choose = settings_row.group_choice == GroupChoice.CHOOSE
     groups = open_groups(workshop) if choose else []
     error, status, name, chosen = "", 200, "", None

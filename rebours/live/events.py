@@ -157,3 +157,16 @@ def events_after(stream: str, seq: int, *, limit: int = REPLAY_LIMIT) -> list[di
 
 def last_seq(stream: str) -> int:
     return Stream.objects.filter(name=stream).values_list("last_seq", flat=True).first() or 0
+
+
+def forget(streams: list[str], *, dry_run: bool = False) -> int:
+    """Delete the stored events of `streams` (their payloads may name people); return how many.
+
+    The streams keep their last number, so that a number is never given twice: a client that
+    still followed one would find nothing to replay and carry on from the next event.
+    """
+    events = Event.objects.filter(stream__name__in=streams)
+    if dry_run:
+        return events.count()
+    deleted, _detail = events.delete()
+    return deleted

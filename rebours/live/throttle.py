@@ -1,15 +1,15 @@
 """A token bucket per connection: a burst is fine, a flood is refused without hurting others.
 
 Commands sent over HTTP (no connection to hang a bucket on) are counted per session, or per
-address without one, in fixed windows in the cache, which is shared by every process when Redis
-is configured.
+address without one, by `rebours.core.ratelimit`.
 """
 
 import time
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
 from django.http import HttpRequest
+
+from rebours.core.ratelimit import client_address, hit
 
 HTTP_COMMANDS_PER_WINDOW = 60
 HTTP_WINDOW_SECONDS = 10
@@ -38,17 +38,9 @@ class TokenBucket:
 
 def allow(key: str, *, limit: int, window: int) -> bool:
     """Count one attempt for `key` in the current window; False once `limit` is passed."""
-    slot = f"rebours.rate.{key}.{int(time.time() // window)}"
-    # add() only sets a missing key, so that concurrent first attempts do not reset the count.
-    cache.add(slot, 0, timeout=window * 2)
-    try:
-        count = cache.incr(slot)
-    except ValueError:  # expired between add and incr
-        cache.set(slot, 1, timeout=window * 2)
-        count = 1
-    return count <= limit
+    return hit(key, limit, window)
 
 
 def allow_http_command(request: HttpRequest) -> bool:
-    who = request.session.session_key or request.META.get("REMOTE_ADDR", "unknown")
+    who = request.session.session_key or client_address(request)
     return allow(f"cmd.{who}", limit=HTTP_COMMANDS_PER_WINDOW, window=HTTP_WINDOW_SECONDS)

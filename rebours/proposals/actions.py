@@ -19,6 +19,8 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from rebours.audit.actions import record
+from rebours.audit.models import AuditAction
 from rebours.live.events import announce, publish
 from rebours.proposals import images
 from rebours.proposals.checks import (
@@ -37,7 +39,7 @@ from rebours.proposals.models import (
     VersionKind,
 )
 from rebours.proposals.search import search_text_for
-from rebours.workshops.models import Person, Theme
+from rebours.workshops.models import Person, Theme, Workshop
 
 logger = logging.getLogger(__name__)
 
@@ -394,6 +396,13 @@ def do_restore_version(
             restored_from=number,
             extra=("image",) if image_back else (),
         )
+        record(
+            current.workshop,
+            actor=actor,
+            action=AuditAction.VERSION_RESTORED,
+            target=current.title,
+            details={"proposal": current.key, "restored": number, "version": current.version},
+        )
     return current
 
 
@@ -555,3 +564,32 @@ def do_merge_into(
         )
         publish(stream_for(source), "proposal.merged", {"into": target.pk, "key": target.key})
     return target
+
+
+def do_rename_in_history(
+    person: Person, *, actor: Actor, name: str | None = None, dry_run: bool = False
+) -> int:
+    """Write `name` (by default `person`'s current one: a pseudonym, once their data is erased)
+    in the versions they wrote, whose author name was kept as written at the time; how many."""
+    name = person.display_name if name is None else name
+    versions = ProposalVersion.objects.filter(person=person).exclude(author_name=name)
+    if dry_run:
+        return versions.count()
+    with transaction.atomic():
+        return versions.update(author_name=name)
+
+
+def purge_history_names(workshop: Workshop, *, dry_run: bool) -> int:
+    """A retention purger: the history names the workshop's people by the pseudonym the people's
+    own purger gives them (people credited by name keep it)."""
+    from rebours.workshops.actions import pseudonym
+
+    return sum(
+        do_rename_in_history(
+            person,
+            actor=None,
+            name=person.display_name if person.credit_by_name else pseudonym(person),
+            dry_run=dry_run,
+        )
+        for person in Person.objects.filter(workshop=workshop).order_by("pk")
+    )

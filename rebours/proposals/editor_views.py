@@ -24,17 +24,23 @@ from rebours.proposals.images import MAX_BYTES, MAX_PIXELS, ImageRejected
 from rebours.proposals.merge import as_text, word_diff
 from rebours.proposals.models import Kind, Proposal, ProposalVersion
 from rebours.proposals.timeline import timeline_for
+from rebours.workshops.policy import Action
 from rebours.workshops.queries import theme_by_key, workshop_by_slug
 
 # An upload is refused before Django spools it to disk when the request says it is bigger.
 UPLOAD_SLACK = 256 * 1024
 
 
-def _editable(request: HttpRequest, slug: str, key: str) -> Proposal:
-    workshop = workshop_by_slug(slug)
+def _editable(
+    request: HttpRequest, slug: str, key: str, action: Action = Action.EDIT_PROPOSAL
+) -> Proposal:
+    workshop = workshop_by_slug(slug, request)
     proposal = queries.proposal_by_key(workshop, key)
-    if not permissions.can_edit(request.user, request.session, proposal):
-        raise PermissionDenied(_("Only the members of this group and the organisers edit it."))
+    allowed = (
+        permissions.can_upload_image if action == Action.UPLOAD_IMAGE else permissions.can_edit
+    )
+    if not allowed(request.user, request.session, proposal):
+        raise PermissionDenied(permissions.refusal(request.user, request.session, proposal, action))
     return proposal
 
 
@@ -214,7 +220,7 @@ def _invalid_json(invalid: ProposalInvalid) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """The editor. A POST is the form sent without JavaScript: every field, and its base version."""
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     proposal = queries.proposal_by_key(workshop, key)
     merged = proposal.merged_into
     if merged is not None:
@@ -228,7 +234,9 @@ def edit(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             and permissions.editor_person(request.user, request.session, proposal.theme) is None
         ):
             return redirect_to_login(request.get_full_path())
-        raise PermissionDenied(_("Only the members of this group and the organisers edit it."))
+        raise PermissionDenied(
+            permissions.refusal(request.user, request.session, proposal, Action.EDIT_PROPOSAL)
+        )
     if request.method == "GET":
         return render(request, "proposals/editor.html", _editor_context(request, proposal))
     try:
@@ -324,7 +332,7 @@ def resolve(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 @require_POST
 def upload_image(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """The photo-montage: checked by decoding, re-encoded without metadata, with its description."""
-    proposal = _editable(request, slug, key)
+    proposal = _editable(request, slug, key, Action.UPLOAD_IMAGE)
     reason = ""
     try:
         declared = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -398,7 +406,7 @@ def image_reason(rejected: ImageRejected) -> str:
 @require_http_methods(["GET", "POST"])
 def create(request: HttpRequest, slug: str, theme_key: str) -> HttpResponse:
     """A new proposal sheet in a theme; then on to the editor."""
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     theme = theme_by_key(workshop, theme_key)
     if not permissions.can_edit_theme(request.user, request.session, theme):
         if (
@@ -407,7 +415,7 @@ def create(request: HttpRequest, slug: str, theme_key: str) -> HttpResponse:
         ):
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied(
-            _("Only the members of this group and the organisers add proposals.")
+            permissions.refusal(request.user, request.session, theme, Action.ADD_PROPOSAL)
         )
     error = None
     title = ""
@@ -445,7 +453,7 @@ def create(request: HttpRequest, slug: str, theme_key: str) -> HttpResponse:
 
 def history(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """Every saved version: who changed which fields, when."""
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     proposal = queries.proposal_by_key(workshop, key)
     if not permissions.can_view_history(request.user, request.session, proposal):
         raise PermissionDenied
@@ -468,7 +476,7 @@ def history(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 def version_detail(request: HttpRequest, slug: str, key: str, number: int) -> HttpResponse:
     """One version, field by field, against the one before it."""
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     proposal = queries.proposal_by_key(workshop, key)
     if not permissions.can_view_history(request.user, request.session, proposal):
         raise PermissionDenied
@@ -504,7 +512,7 @@ def version_detail(request: HttpRequest, slug: str, key: str, number: int) -> Ht
 
 @require_POST
 def restore(request: HttpRequest, slug: str, key: str, number: int) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     proposal = queries.proposal_by_key(workshop, key)
     if not permissions.can_restore(request.user, proposal):
         raise PermissionDenied(_("Only organisers restore an earlier version."))

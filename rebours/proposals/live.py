@@ -6,7 +6,7 @@ from typing import Any
 from rebours.live.registry import CommandRefused, Viewer, register_command, register_stream
 from rebours.proposals.actions import ProposalInvalid, do_announce_presence
 from rebours.proposals.models import Proposal
-from rebours.proposals.permissions import can_edit, editor_person
+from rebours.proposals.permissions import can_edit, can_read_stream, editor_person
 
 
 def _proposal(stream_or_id: Any) -> Proposal | None:
@@ -18,10 +18,8 @@ def _proposal(stream_or_id: Any) -> Proposal | None:
 
 
 def can_read_proposal(viewer: Viewer, stream: str) -> bool:
-    # The stream carries the text being written and the names of the people writing it:
-    # the same people who may edit read it.
     proposal = _proposal(stream)
-    return proposal is not None and can_edit(viewer.user, viewer.session, proposal)
+    return proposal is not None and can_read_stream(viewer.user, viewer.session, proposal)
 
 
 def handle_presence(viewer: Viewer, data: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from rebours.workshops.queries import workshop_by_slug
 
 
 def proposal_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     proposal = queries.proposal_by_key(workshop, key)
     before, after = queries.neighbours(proposal)
     return render(
@@ -32,7 +32,7 @@ def proposal_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 
 def mosaic(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     proposals = list(queries.catalogue(workshop))
     # Images imported with a workshop come without their mosaic-sized copy: make it once.
     actions.do_ensure_thumbnails(proposals, actor=request.user)
@@ -41,7 +41,7 @@ def mosaic(request: HttpRequest, slug: str) -> HttpResponse:
 
 def catalogue(request: HttpRequest, slug: str) -> HttpResponse:
     """Every proposal of a workshop, filtered by triage, theme or kind (`?triage=programme`)."""
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     chosen = queries.CatalogueFilters.from_query(request.GET, workshop)
     proposals = list(queries.catalogue(workshop, chosen))
     actions.do_ensure_thumbnails(proposals, actor=request.user)

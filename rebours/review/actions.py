@@ -7,6 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rebours.audit.actions import record
+from rebours.audit.models import AuditAction
 from rebours.live.events import publish
 from rebours.proposals.actions import Actor, author_name, do_merge_into, stream_for
 from rebours.proposals.models import Proposal
@@ -89,6 +91,13 @@ def do_review_proposal(
                 by=_user(actor),
                 by_name=author_name(actor, None),
             )
+        record(
+            locked.workshop,
+            actor=actor,
+            action=AuditAction.PROPOSAL_REVIEWED,
+            target=locked.title,
+            details={"proposal": locked.key, "triage": {"from": previous, "to": triage}},
+        )
         publish(
             stream_for(locked),
             "proposal.reviewed",
@@ -104,6 +113,13 @@ def do_set_theme_opinion(theme: Theme, *, actor: Actor, opinion: str) -> Theme:
         locked = Theme.objects.select_for_update().get(pk=theme.pk)
         locked.opinion = opinion
         locked.save(update_fields=["opinion"])
+        record(
+            locked.workshop,
+            actor=actor,
+            action=AuditAction.THEME_OPINION,
+            target=locked.title,
+            details={"theme": locked.key},
+        )
         publish(f"workshop:{locked.workshop_id}", "theme.opinion", {"theme": locked.pk})
     return locked
 
@@ -142,6 +158,12 @@ def do_import_initiatives(
                 for i, row in enumerate(rows)
             ]
         )
+        record(
+            workshop,
+            actor=actor,
+            action=AuditAction.INITIATIVES_IMPORTED,
+            details={"count": len(created), "replace": replace},
+        )
         publish(f"workshop:{workshop.pk}", "initiatives.imported", {"count": len(created)})
     return created
 
@@ -175,6 +197,13 @@ def do_mark_duplicate(kept: Proposal, other: Proposal, *, actor: Actor) -> Dupli
         duplicate, _created = Duplicate.objects.get_or_create(
             kept=kept, other=other, defaults={"marked_by": _user(actor)}
         )
+        record(
+            kept.workshop,
+            actor=actor,
+            action=AuditAction.DUPLICATE_MARKED,
+            target=f"{other.title} → {kept.title}",
+            details={"kept": kept.key, "other": other.key},
+        )
         publish(
             f"workshop:{kept.workshop_id}", "duplicate.marked", {"kept": kept.pk, "other": other.pk}
         )
@@ -191,4 +220,11 @@ def do_merge_duplicate(duplicate: Duplicate, *, actor: Actor) -> Proposal:
         locked.merged_at = timezone.now()
         locked.merged_by = _user(actor)
         locked.save()
+        record(
+            kept.workshop,
+            actor=actor,
+            action=AuditAction.DUPLICATES_MERGED,
+            target=f"{locked.other.title} → {kept.title}",
+            details={"kept": kept.key, "other": locked.other.key},
+        )
     return kept

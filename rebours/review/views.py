@@ -1,5 +1,8 @@
 """The organisers' review pages: the queue, a proposal's review, themes, initiatives, duplicates."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -18,9 +21,13 @@ from rebours.workshops.models import Workshop
 from rebours.workshops.queries import theme_by_key, workshop_by_slug
 
 
-def _organiser_only(request: HttpRequest, slug: str) -> Workshop | HttpResponse:
-    workshop = workshop_by_slug(slug)
-    if permissions.can_review(request.user, workshop):
+def _organiser_only(
+    request: HttpRequest,
+    slug: str,
+    allowed: Callable[[Any, Workshop], bool] = permissions.can_review,
+) -> Workshop | HttpResponse:
+    workshop = workshop_by_slug(slug, request)
+    if allowed(request.user, workshop):
         return workshop
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -121,7 +128,7 @@ def mark_duplicate(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def theme_opinion(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    workshop = _organiser_only(request, slug)
+    workshop = _organiser_only(request, slug, permissions.can_write_opinion)
     if isinstance(workshop, HttpResponse):
         return workshop
     theme = theme_by_key(workshop, key)
@@ -206,6 +213,12 @@ def merge_duplicate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if isinstance(workshop, HttpResponse):
         return workshop
     duplicate = get_object_or_404(Duplicate, pk=pk, kept__workshop=workshop)
+    if not permissions.can_merge(request.user, workshop):
+        messages.error(
+            request,
+            _("The vote is open: duplicates are merged once it closes, not on a ballot in use."),
+        )
+        return redirect("review:duplicates", slug)
     try:
         kept = actions.do_merge_duplicate(duplicate, actor=request.user)
     except (actions.ReviewInvalid, ProposalInvalid) as invalid:

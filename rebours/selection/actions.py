@@ -17,6 +17,8 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rebours.audit.actions import record
+from rebours.audit.models import AuditAction
 from rebours.live.events import publish
 from rebours.selection import queries
 from rebours.selection.models import (
@@ -33,11 +35,15 @@ from rebours.selection.models import (
 )
 from rebours.selection.permissions import (
     PUBLIC_ATTRIBUTE,
+    can_become_public_voter,
     can_name_favourites,
+    can_vote,
     voting_colleges,
 )
 from rebours.selection.scale import GRADE_MAX_LENGTH, MAX_GRADES, MIN_GRADES
 from rebours.workshops.models import Person, Workshop
+from rebours.workshops.permissions import may_ever
+from rebours.workshops.policy import Action
 
 DISPLAY_NAME_MAX_LENGTH = 60
 JUSTIFICATION_MAX_LENGTH = 500
@@ -286,6 +292,17 @@ def do_open_selection(
             selection.opened_at = now
         selection.status = Status.OPEN
         selection.save()
+        record(
+            workshop,
+            actor=actor,
+            action=AuditAction.SELECTION_OPENED,
+            details={
+                "colleges": chosen,
+                "scope": scope,
+                "closes_at": closes_at.isoformat() if closes_at else None,
+                "results": results_visibility,
+            },
+        )
         publish(stream_for(selection), "selection.opened", _counts(selection))
     return selection
 
@@ -303,6 +320,12 @@ def do_close_selection(selection: Selection, *, actor: Any) -> Selection:
         if selection.closes_at is None or selection.closes_at > now:
             selection.closes_at = now
         selection.save(update_fields=["status", "closes_at"])
+        record(
+            selection.workshop,
+            actor=actor,
+            action=AuditAction.SELECTION_CLOSED,
+            details=_counts(selection),
+        )
         publish(stream_for(selection), "selection.closed", _counts(selection))
     return selection
 
@@ -335,6 +358,10 @@ def do_cast_ballot(
             )
         check_open(selection, now)
         chosen_college = check_college(selection, voter, college)
+        if not can_vote(voter, selection, now):
+            raise SelectionRefused(
+                _("You are not in a college that votes in this selection."), code="no_college"
+            )
         proposals = list(queries.selection_proposals(selection).values_list("key", "id"))
         cleaned = check_ballot_grades(selection, dict(proposals), grades)
         if not cleaned:
@@ -407,6 +434,8 @@ def do_join_as_public(selection: Selection, *, actor: Person | None, display_nam
                 % {"name": actor.display_name},
                 code="already_known",
             )
+        if not can_become_public_voter(actor, selection, now):
+            raise SelectionRefused(_("The vote is not open; nothing was recorded."), code="closed")
         workshop = selection.workshop
         last = workshop.people.aggregate(m=Max("position"))["m"]
         key, value = PUBLIC_ATTRIBUTE
@@ -435,11 +464,15 @@ def do_set_favourites(
             raise SelectionRefused(
                 _("Only elected officials of this workshop name favourites."), code="not_elected"
             )
-        if not can_name_favourites(actor):
+        if not may_ever(None, None, selection.workshop, Action.NAME_FAVOURITES, person=actor):
             raise SelectionRefused(
                 _("Only elected officials of this workshop name favourites."), code="not_elected"
             )
         check_open(selection, now)
+        if not can_name_favourites(actor, now):
+            raise SelectionRefused(
+                _("Only elected officials of this workshop name favourites."), code="not_elected"
+            )
         proposal_ids = dict(queries.selection_proposals(selection).values_list("key", "id"))
         picked: list[tuple[int, str]] = []
         for key, justification in choices:
@@ -510,7 +543,25 @@ __all__ = [
     "do_join_as_public",
     "do_open_selection",
     "do_set_favourites",
+    "do_withdraw_votes",
     "receipt_digest",
     "receipt_text",
     "stream_for",
 ]
+
+
+def do_withdraw_votes(person: Person, *, actor: Any) -> int:
+    """Withdraw `person`'s ballots and favourites from the votes still open (they are erasing
+    their data); closed votes keep theirs, de-identified with the person. How many went."""
+    withdrawn = 0
+    now = timezone.now()
+    with transaction.atomic():
+        for selection in Selection.objects.select_for_update().filter(workshop=person.workshop_id):
+            if not selection.is_open(now):
+                continue
+            ballots, _detail = Ballot.objects.filter(selection=selection, voter=person).delete()
+            favourites, _detail = Favourite.objects.filter(selection=selection, by=person).delete()
+            if ballots or favourites:
+                withdrawn += 1
+                publish(stream_for(selection), "selection.ballot_cast", _counts(selection))
+    return withdrawn

@@ -1,23 +1,39 @@
-"""Who may vote, in which college, who names favourites, and who sees the results."""
+"""Who may vote, in which college, who names favourites, and who sees the results.
+
+Who may take each action, and in which phase, is the table's (`rebours.workshops.policy`); the
+colleges (which ballot box a voter's ballot goes in) are this app's.
+"""
 
 from datetime import datetime
 
 from rebours.live.registry import Viewer
 from rebours.selection.models import College, Selection, Visibility
 from rebours.workshops.models import Person, Role, Workshop
-from rebours.workshops.permissions import User, is_organiser
+from rebours.workshops.permissions import (
+    PARTICIPANT_ROLES,
+    PUBLIC_ATTRIBUTE,
+    User,
+    can_read_workshop,
+    is_public_voter,
+    may,
+    phase_of,
+)
+from rebours.workshops.policy import Action
 
-# A member of the public who voted is a Person of the workshop marked with this attribute; it
-# has no role, so nothing else in the workshop (boards, proposals) opens to them.
-PUBLIC_ATTRIBUTE = ("college", College.PUBLIC.value)
-
-# Everyone who worked in a group during the day votes with the participants.
-PARTICIPANT_ROLES = {Role.PARTICIPANT.value, Role.FACILITATOR.value, Role.DESIGNER.value}
-
-
-def is_public_voter(person: Person) -> bool:
-    key, value = PUBLIC_ATTRIBUTE
-    return (person.attributes or {}).get(key) == value
+__all__ = [
+    "PARTICIPANT_ROLES",
+    "PUBLIC_ATTRIBUTE",
+    "can_become_public_voter",
+    "can_close",
+    "can_manage",
+    "can_name_favourites",
+    "can_read_stream",
+    "can_see_results",
+    "can_vote",
+    "is_public_voter",
+    "person_colleges",
+    "voting_colleges",
+]
 
 
 def person_colleges(person: Person | None) -> list[str]:
@@ -41,20 +57,52 @@ def voting_colleges(person: Person | None, selection: Selection) -> list[str]:
 
 
 def can_manage(user: User, workshop: Workshop) -> bool:
-    return is_organiser(user, workshop)
+    """Open the vote, reopen it, change its settings."""
+    return may(user, None, workshop, Action.OPEN_SELECTION)
 
 
-def can_name_favourites(person: Person | None) -> bool:
-    return person is not None and person.has_role(Role.ELECTED.value)
+def can_close(user: User, workshop: Workshop) -> bool:
+    return may(user, None, workshop, Action.CLOSE_SELECTION)
+
+
+def can_vote(person: Person | None, selection: Selection, now: datetime | None = None) -> bool:
+    """Whether `person` may cast a ballot now: the table says so, and a college of theirs votes."""
+    if person is None or person.workshop_id != selection.workshop_id:
+        return False
+    workshop = selection.workshop
+    phase = phase_of(workshop, now)
+    return bool(voting_colleges(person, selection)) and may(
+        None, None, workshop, Action.VOTE, phase=phase, person=person
+    )
+
+
+def can_become_public_voter(
+    person: Person | None, selection: Selection, now: datetime | None = None
+) -> bool:
+    """Whether someone the workshop does not know yet may join the public college now."""
+    if person is not None or College.PUBLIC not in (selection.colleges or []):
+        return False
+    workshop = selection.workshop
+    return may(
+        None, None, workshop, Action.BECOME_PUBLIC_VOTER, phase=phase_of(workshop, now), person=None
+    )
+
+
+def can_name_favourites(person: Person | None, now: datetime | None = None) -> bool:
+    if person is None:
+        return False
+    workshop = person.workshop
+    return may(
+        None, None, workshop, Action.NAME_FAVOURITES, phase=phase_of(workshop, now), person=person
+    )
 
 
 def can_see_results(user: User, selection: Selection, now: datetime | None = None) -> bool:
     """Organisers always; others once the vote is closed, or live if the organiser chose so."""
-    if is_organiser(user, selection.workshop):
-        return True
     if selection.results_visibility == Visibility.LIVE:
         return True
-    return not selection.is_open(now)
+    workshop = selection.workshop
+    return may(user, None, workshop, Action.SEE_RESULTS, phase=phase_of(workshop, now))
 
 
 def can_read_stream(viewer: Viewer, stream: str) -> bool:
@@ -65,4 +113,4 @@ def can_read_stream(viewer: Viewer, stream: str) -> bool:
     selection = Selection.objects.select_related("workshop").filter(pk=int(ident)).first()
     if selection is None:
         return False
-    return selection.workshop.published or is_organiser(viewer.user, selection.workshop)
+    return can_read_workshop(viewer.user, viewer.session, selection.workshop)

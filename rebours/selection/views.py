@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from rebours.core.ratelimit import client_address
 from rebours.live.events import last_seq
 from rebours.selection import actions, queries
 from rebours.selection.actions import SelectionRefused
@@ -18,6 +19,8 @@ from rebours.selection.exports import results_csv_text, results_document
 from rebours.selection.forms import OpenSelectionForm, PublicVoterForm
 from rebours.selection.models import College, Selection, Ungraded
 from rebours.selection.permissions import (
+    can_become_public_voter,
+    can_close,
     can_manage,
     can_name_favourites,
     can_see_results,
@@ -82,7 +85,7 @@ def _ballot_page(
         "counts": queries.ballot_counts(selection),
         "worst": grade_label(selection.grades[0]) if selection.grades else "",
         "ungraded_is_worst": selection.ungraded == Ungraded.WORST,
-        "public_open": is_open and College.PUBLIC in selection.colleges and person is None,
+        "public_open": can_become_public_voter(person, selection),
         "public_form": public_form or PublicVoterForm(),
         "favourites": queries.favourites(selection),
         "may_name_favourites": is_open and can_name_favourites(person),
@@ -96,13 +99,13 @@ def _ballot_page(
 
 
 def ballot_page(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     return _ballot_page(request, workshop, _selection(workshop))
 
 
 @require_POST
 def cast_ballot(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     selection = _selection(workshop)
     person = _person(request, workshop)
     grades: dict[str, Any] = {}
@@ -148,7 +151,7 @@ def cast_ballot(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def receipt(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     selection = _selection(workshop)
     person = _person(request, workshop)
     ballot = queries.ballot_of(selection, person)
@@ -181,12 +184,12 @@ def receipt(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def join_public(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     selection = _selection(workshop)
     form = PublicVoterForm(request.POST)
     if not form.is_valid():
         return _ballot_page(request, workshop, selection, public_form=form, status=400)
-    if not allow_public_voter(workshop.pk, request.META.get("REMOTE_ADDR", "")):
+    if not allow_public_voter(workshop.pk, client_address(request)):
         return _ballot_page(
             request,
             workshop,
@@ -212,7 +215,7 @@ def join_public(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def set_favourites(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     selection = _selection(workshop)
     keys = request.POST.getlist("favourite")
     reasons = request.POST.getlist("justification")
@@ -228,7 +231,7 @@ def set_favourites(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def manage(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not can_manage(request.user, workshop):
@@ -284,11 +287,15 @@ def manage(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def close(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     if not can_manage(request.user, workshop):
         return HttpResponse(_("Only the workshop's organisers run its selection."), status=403)
+    selection = _selection(workshop)
+    if not can_close(request.user, workshop):
+        messages.error(request, _("The vote is already closed."))
+        return redirect("selection:results", slug=workshop.slug)
     try:
-        actions.do_close_selection(_selection(workshop), actor=request.user)
+        actions.do_close_selection(selection, actor=request.user)
     except SelectionRefused as refused:
         messages.error(request, refused.message)
     else:
@@ -297,7 +304,7 @@ def close(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _visible_selection(request: HttpRequest, slug: str) -> tuple[Workshop, Selection, bool]:
-    workshop = workshop_by_slug(slug)
+    workshop = workshop_by_slug(slug, request)
     selection = _selection(workshop)
     return workshop, selection, can_see_results(request.user, selection)
 

@@ -6,3 +6,8 @@ class WorkshopsConfig(AppConfig):
     name = "rebours.workshops"
     label = "workshops"
     verbose_name = _("Workshops")
+
+    def ready(self) -> None:
+        from rebours.workshops.actions import register_purgers
+
+        register_purgers()

@@ -1,7 +1,10 @@
 """A workshop and its cast: people, the press review from the future, the agenda, the themes."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 KEY_MAX = 64
@@ -19,6 +22,14 @@ class Workshop(models.Model):
     introduction = models.TextField(_("introduction"), blank=True)
     hours = models.FloatField(_("hours"), null=True, blank=True)
     published = models.BooleanField(_("published"), default=True)
+    # After this day, organisers may purge the personal data of the workshop's people and
+    # contacts (rebours.core.retention): names, organisations, attributes, e-mail addresses.
+    personal_data_until = models.DateField(
+        _("personal data kept until"),
+        null=True,
+        blank=True,
+        help_text=_("After this date, organisers may purge the personal data of this workshop."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -29,6 +40,11 @@ class Workshop(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def personal_data_expired(self, today: datetime.date | None = None) -> bool:
+        """Whether the retention date has passed (on the day itself, the data is still kept)."""
+        until = self.personal_data_until
+        return until is not None and until < (today or timezone.localdate())
 
 
 class Role(models.TextChoices):

@@ -3,10 +3,12 @@
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from rebours.proposals.models import Proposal
 from rebours.workshops.models import Role, Theme, ThemeMembership, Workshop
+from rebours.workshops.permissions import can_read_workshop
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,16 @@ def published_workshops() -> QuerySet[Workshop]:
     )
 
 
-def workshop_by_slug(slug: str) -> Workshop:
-    return get_object_or_404(Workshop, slug=slug, published=True)
+def workshop_by_slug(slug: str, request: HttpRequest | None = None) -> Workshop:
+    """A workshop for its pages. Published ones are everyone's; an unpublished one reads only for
+    those the table lets read it (its organisers and people), given the request; for anyone else
+    it does not exist (404)."""
+    workshop = get_object_or_404(Workshop, slug=slug)
+    if workshop.published:
+        return workshop
+    if request is not None and can_read_workshop(request.user, request.session, workshop):
+        return workshop
+    raise Http404
 
 
 def figures(workshop: Workshop) -> Figures:

@@ -11,7 +11,7 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
 
 
 def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    workshop = queries.workshop_by_slug(slug)
+    workshop = queries.workshop_by_slug(slug, request)
     lessons = list(workshop.lessons.all())
     return render(
         request,
@@ -30,7 +30,7 @@ def workshop_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def theme_detail(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    workshop = queries.workshop_by_slug(slug)
+    workshop = queries.workshop_by_slug(slug, request)
     theme = queries.theme_by_key(workshop, key)
     team: dict[str, list] = {"facilitator": [], "designer": [], "member": []}
     for membership in theme.memberships.all():

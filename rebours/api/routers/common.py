@@ -13,6 +13,7 @@ ERROR_DESCRIPTIONS = {
     403: "The caller may not do this (or the CSRF token is missing from a session write).",
     404: "No such workshop, or one the caller may not see, or no such item in it.",
     422: "A parameter or field is invalid; `field` names it.",
+    429: "Too many writes in a minute from this token, session or address: wait and retry.",
 }
 
 

@@ -155,7 +155,7 @@ def _invalid(error: ProposalInvalid) -> ApiError:
 @router.post(
     "/workshops/{slug}/themes/{key}/proposals",
     auth=WRITE,
-    response={201: ProposalOut, **errors(400, 401, 403, 404, 422)},
+    response={201: ProposalOut, **errors(400, 401, 403, 404, 422, 429)},
 )
 def create_proposal(request: HttpRequest, slug: str, key: str, payload: ProposalCreateIn) -> Any:
     """Start a new proposal sheet in a theme, at version 1 (the group's members, organisers)."""
@@ -180,7 +180,7 @@ def create_proposal(request: HttpRequest, slug: str, key: str, payload: Proposal
 @router.patch(
     "/workshops/{slug}/proposals/{key}",
     auth=WRITE,
-    response={200: ProposalOut, 409: ConflictOut, **errors(400, 401, 403, 404, 422)},
+    response={200: ProposalOut, 409: ConflictOut, **errors(400, 401, 403, 404, 422, 429)},
 )
 def update_proposal(request: HttpRequest, slug: str, key: str, payload: ProposalUpdateIn) -> Any:
     """Change some fields of a proposal. `base_version` is the version the change started

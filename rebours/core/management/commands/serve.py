@@ -4,6 +4,23 @@ import uvicorn
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from rebours.core.https import is_loopback
+
+
+def plain_http_warning(host: str) -> str:
+    """What to say when browsers would reach this server over plain http at an address where
+    they drop HTTPS-only cookies (a phone on the room's network): nobody could join."""
+    from django.conf import settings
+
+    behind_proxy = getattr(settings, "SECURE_PROXY_SSL_HEADER", None) is not None
+    if not settings.SESSION_COOKIE_SECURE or is_loopback(host) or behind_proxy:
+        return ""
+    return (
+        f"Warning: cookies are sent over HTTPS only, and browsers reaching http://{host} from "
+        "another machine will drop them (nobody could join or sign in). Serve behind an HTTPS "
+        "proxy (docs/deployment.md), or set SECURE_COOKIES=0 on a trusted local network."
+    )
+
 
 class Command(BaseCommand):
     help = "Serve whatever the database holds over HTTP and websockets (ASGI, uvicorn)."
@@ -34,6 +51,9 @@ class Command(BaseCommand):
             )
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
+        warning = plain_http_warning(host)
+        if warning:
+            self.stderr.write(warning)
         self.stdout.write(f"Rebours at http://{host}:{port}/ (Ctrl-C to stop)")
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rebours.settings")
         uvicorn.run(
