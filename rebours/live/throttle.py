@@ -36,11 +36,6 @@ class TokenBucket:
         return False
 
 
-def allow(key: str, *, limit: int, window: int) -> bool:
-    """Count one attempt for `key` in the current window; False once `limit` is passed."""
-    return hit(key, limit, window)
-
-
 def allow_http_command(request: HttpRequest) -> bool:
     who = request.session.session_key or client_address(request)
-    return allow(f"cmd.{who}", limit=HTTP_COMMANDS_PER_WINDOW, window=HTTP_WINDOW_SECONDS)
+    return hit(f"cmd.{who}", HTTP_COMMANDS_PER_WINDOW, HTTP_WINDOW_SECONDS)

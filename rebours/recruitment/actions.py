@@ -17,6 +17,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from rebours.audit.actions import record
+from rebours.audit.models import AuditAction
 from rebours.facilitation.actions import open_groups, participant_payload, staff_stream
 from rebours.live.events import publish
 from rebours.recruitment import checks, computing, jobs, mixing, pool_io, queries, snapshot
@@ -197,6 +199,12 @@ def do_import_pool(
                 )
             )
         Volunteer.objects.bulk_create(rows)
+        record(
+            workshop,
+            actor=actor,
+            action=AuditAction.POOL_IMPORTED,
+            details={"volunteers": len(rows)},
+        )
     keys = [row.contact_key for row in rows]
     duplicates = sum(1 for k in keys if k in existing or keys.count(k) > 1)
     return ImportResult(len(rows), duplicates, parsed.ignored_columns)
@@ -227,9 +235,13 @@ def do_set_quotas(workshop: Workshop, *, actor: Any, rows: Sequence[dict[str, An
     cleaned = checks.check_quota_rows(queries.settings_of(workshop).categories, rows)
     with transaction.atomic():
         Quota.objects.filter(workshop=workshop).delete()
-        return Quota.objects.bulk_create(
+        quotas = Quota.objects.bulk_create(
             Quota(workshop=workshop, position=i, **row) for i, row in enumerate(cleaned)
         )
+        record(
+            workshop, actor=actor, action=AuditAction.QUOTAS_SET, details={"quotas": len(quotas)}
+        )
+    return quotas
 
 
 def do_import_quotas(workshop: Workshop, *, actor: Any, text: str) -> list[Quota]:
@@ -291,6 +303,13 @@ def do_start_draw(
             quotas=prepared.quotas,
             created_by=_user(actor),
             heartbeat_at=timezone.now(),
+        )
+        record(
+            workshop,
+            actor=actor,
+            action=AuditAction.DRAW_RUN,
+            target=f"#{draw.pk}",
+            details={"method": method, "seed": seed_text, "size": size, "household": household},
         )
         try:
             # The files must read back as `rebours draw` reads them, or the bundle would lie.
@@ -461,6 +480,13 @@ def do_replace(draw: Draw, *, actor: Any, declined: Sequence[str], seed: Any = "
             lottery=result.lottery,
             created_by=_user(actor),
         )
+        record(
+            locked.workshop,
+            actor=actor,
+            action=AuditAction.DRAW_REPLACEMENT,
+            target=f"#{locked.pk}",
+            details={"declined": sorted(gone), "added": list(result.added), "seed": seed_text},
+        )
         if locked.participants_at is not None:
             _swap_participants(locked.workshop, sorted(gone), result.added, actor=actor)
     return replacement
@@ -554,6 +580,13 @@ def do_make_participants(draw: Draw, *, actor: Any) -> list[Person]:
             created.append(person)
         draw.participants_at = timezone.now()
         draw.save(update_fields=["participants_at"])
+        record(
+            workshop,
+            actor=actor,
+            action=AuditAction.PANEL_SEATED,
+            target=f"#{draw.pk}",
+            details={"participants": len(created)},
+        )
     return created
 
 
@@ -573,7 +606,9 @@ def _swap_participants(
         membership = volunteer.person.memberships.filter(role=ThemeRole.MEMBER).first()
         places.append(membership.theme if membership else None)
         persons.append(volunteer.person)
-    access = DayAccess(workshop, None, actor, organise=True, run=True, follow=True)
+    # do_replace runs for the recruitment's managers (checked by its callers), who may remove
+    # the decliners' participants: the access says so explicitly.
+    access = DayAccess(workshop, None, actor, organise=True, run=True, follow=True, remove=True)
     for person in persons:
         do_remove_participant(workshop, actor=access, person=person)
     members = _volunteers_by_pseudonym(workshop, added)

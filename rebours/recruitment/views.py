@@ -17,7 +17,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from rebours.live.throttle import allow
+from rebours.core.ratelimit import client_address, hit
 from rebours.recruitment import actions, checks, presentation, queries
 from rebours.recruitment.bundle import bundle_zip
 from rebours.recruitment.checks import RecruitmentError
@@ -65,15 +65,11 @@ def organisers_only(view: Any) -> Any:
     return wrapped
 
 
-def _address(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _registration_allowed(request: HttpRequest) -> bool:
     limit = int(
         getattr(settings, "RECRUITMENT_REGISTRATIONS_PER_HOUR", DEFAULT_REGISTRATIONS_PER_HOUR)
     )
-    return allow(f"recruitment.register.{_address(request)}", limit=limit, window=3600)
+    return hit(f"recruitment.register.{client_address(request)}", limit, 3600)
 
 
 # --- the public form ------------------------------------------------------------------------
@@ -85,7 +81,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     """The public registration form of a workshop's volunteer pool."""
     workshop = get_object_or_404(Workshop, slug=slug)
     config = queries.settings_of(workshop)
-    if not can_register(config):
+    if not can_register(request.user, request.session, config):
         return render(request, "recruitment/closed.html", {"workshop": workshop}, status=404)
     household = config.one_per_household
     form = RegistrationForm(request.POST or None, categories=config.categories, household=household)

@@ -70,6 +70,8 @@ class Action(StrEnum):
     CREATE_API_TOKENS = "create_api_tokens"
     READ_AUDIT = "read_audit"
     PURGE_CONTACTS = "purge_contacts"
+    REGISTER_VOLUNTEER = "register_volunteer"
+    MANAGE_RECRUITMENT = "manage_recruitment"
 
 
 ALWAYS = frozenset(Phase)
@@ -278,6 +280,17 @@ RULES: tuple[Rule, ...] = (
         "purge the workshop's personal data after its retention date",
         _grant((ORGANISERS, ALWAYS)),
         "once the retention date has passed",
+    ),
+    Rule(
+        Action.REGISTER_VOLUNTEER,
+        "register in the volunteer pool, for the lottery that recruits the panel",
+        _grant((Role, ALWAYS)),
+        "while the organisers keep registration open",
+    ),
+    Rule(
+        Action.MANAGE_RECRUITMENT,
+        "manage recruitment: the pool (with contacts), quotas, draws, replacements, the panel",
+        _grant((ORGANISERS, ALWAYS)),
     ),
 )
 

@@ -23,6 +23,7 @@ from rebours.board.permissions import board_access, can_change_note
 from rebours.booklet.permissions import can_publish
 from rebours.facilitation.permissions import can_join, day_access
 from rebours.proposals import permissions as proposals
+from rebours.recruitment import permissions as recruitment
 from rebours.review import permissions as review
 from rebours.selection import permissions as selection
 from rebours.workshops import policy
@@ -60,6 +61,16 @@ def _purge(world: World, actor: Actor) -> bool:
     workshop = Workshop.objects.get(pk=world.workshop.pk)
     workshop.personal_data_until = datetime.date(2000, 1, 1)
     return can_purge_personal_data(actor.user, workshop)
+
+
+def _register(world: World, actor: Actor) -> bool:
+    # The table's condition, met: registration is open.
+    from rebours.recruitment.models import RecruitmentSettings
+
+    settings, _ = RecruitmentSettings.objects.get_or_create(workshop=world.workshop)
+    RecruitmentSettings.objects.filter(pk=settings.pk).update(registration_open=True)
+    settings.refresh_from_db()
+    return recruitment.can_register(actor.user, actor.session, settings)
 
 
 def _person(actor: Actor):
@@ -105,6 +116,8 @@ PROBES: dict[Action, Probe] = {
     Action.CREATE_API_TOKENS: lambda w, a: can_create_tokens(a.user),
     Action.READ_AUDIT: lambda w, a: can_read_audit(a.user, w.workshop),
     Action.PURGE_CONTACTS: _purge,
+    Action.REGISTER_VOLUNTEER: lambda w, a: _register(w, a),
+    Action.MANAGE_RECRUITMENT: lambda w, a: recruitment.can_manage(a.user, w.workshop),
 }
 
 
