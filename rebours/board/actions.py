@@ -167,7 +167,10 @@ def do_create_note(
 
 def _locked_note(note: Note | int, actor: BoardAccess) -> Note:
     pk = note if isinstance(note, int) else note.pk
-    found = Note.objects.select_for_update().select_related("author").filter(pk=pk).first()
+    # of=self: PostgreSQL refuses to lock the nullable side of the outer join to the author.
+    found = (
+        Note.objects.select_for_update(of=("self",)).select_related("author").filter(pk=pk).first()
+    )
     if found is None:
         raise BoardRefused(_("This note no longer exists."), code="not_found")
     _same_board(actor, found.theme_id)
@@ -327,9 +330,9 @@ def do_remove_dot(note: Note | int, *, actor: BoardAccess) -> DotTally:
 def do_forget_voter(person: Person, *, actor: Any) -> int:
     """Remove every dot `person` placed (they are leaving the workshop); return how many."""
     with transaction.atomic():
-        notes = list(
-            Note.objects.select_for_update().filter(dots__voter=person).distinct().order_by("pk")
-        )
+        # A subquery rather than a join: PostgreSQL locks no rows of a DISTINCT.
+        placed = Dot.objects.filter(voter=person).values("note_id")
+        notes = list(Note.objects.select_for_update().filter(pk__in=placed).order_by("pk"))
         removed, _detail = Dot.objects.filter(voter=person).delete()
         for note in notes:
             dots = note.dots.count() + (note.imported_dots or 0)
@@ -378,7 +381,12 @@ def do_create_cluster(theme: Theme, *, actor: BoardAccess, name: Any) -> Cluster
 
 def _locked_cluster(cluster: Cluster | int, actor: BoardAccess) -> Cluster:
     pk = cluster if isinstance(cluster, int) else cluster.pk
-    found = Cluster.objects.select_for_update().select_related("proposal").filter(pk=pk).first()
+    found = (
+        Cluster.objects.select_for_update(of=("self",))
+        .select_related("proposal")
+        .filter(pk=pk)
+        .first()
+    )
     if found is None:
         raise BoardRefused(_("This cluster no longer exists."), code="not_found")
     _same_board(actor, found.theme_id)

@@ -131,7 +131,8 @@ def day_payload(day: DayState) -> dict[str, Any]:
 def _locked_day(workshop: Workshop) -> DayState:
     day, _created = DayState.objects.get_or_create(workshop=workshop)
     return (
-        DayState.objects.select_for_update()
+        # of=self: PostgreSQL locks no row on the nullable side of an outer join (item, article).
+        DayState.objects.select_for_update(of=("self",))
         .select_related("workshop", "item", "article__theme")
         .get(pk=day.pk)
     )
@@ -514,7 +515,7 @@ def do_balance_groups(workshop: Workshop, *, actor: DayAccess) -> int:
     _require_run(actor, workshop)
     with transaction.atomic():
         waiting = list(
-            Person.objects.select_for_update()
+            Person.objects.select_for_update(of=("self",))
             .filter(workshop=workshop, user__isnull=True, memberships__isnull=True)
             .order_by("position", "pk")
         )
