@@ -44,6 +44,8 @@ class Command(BaseCommand):
             lifespan="off",
             log_level=os.environ.get("LOG_LEVEL", "warning").lower(),
             timeout_graceful_shutdown=5,
+            # Live commands under way answer before their websocket closes (core/serving.py).
+            ws="rebours.core.serving:DrainingWebSocketProtocol",
             proxy_headers=True,
             forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         )
