@@ -10,6 +10,7 @@ connections to close within its grace period, so the drain fits inside it.
 """
 
 import asyncio
+import time
 
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 
@@ -26,10 +27,16 @@ class DrainingWebSocketProtocol(WebSocketsSansIOProtocol):
 
     async def _drain_then_close(self) -> None:
         # Imported here: this module is imported by uvicorn before Django is set up.
-        from rebours.live.consumers import drain
+        from rebours.live.consumers import DRAIN_SECONDS, drain
 
+        deadline = time.monotonic() + DRAIN_SECONDS
         try:
             await drain()
+            # Frames already read from the socket but not yet handed to the consumer are
+            # commands too: let it take them (and answer `restarting`) before closing.
+            while not self.queue.empty() and time.monotonic() < deadline:
+                await asyncio.sleep(0.01)
+            await asyncio.sleep(0.01)
         finally:
             if not self.transport.is_closing():
                 super().shutdown()

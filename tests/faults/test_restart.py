@@ -219,9 +219,10 @@ def check(outcome, room) -> None:
         assert codes <= {"budget"}, screen.refused
         assert len(screen.burst_outcomes) == BURST
         if outcome["tag"] == "SIGTERM":
-            # A graceful stop answers the commands it received before stopping (or refuses
-            # them undone as `restarting`, and they are sent again): none is left unanswered.
-            assert screen.burst_outcomes == ["acked"] * BURST, screen.burst_outcomes
+            # A graceful stop answers every command it received before stopping: done and
+            # acknowledged, or refused undone as `restarting` (then sent again, maybe to a
+            # worker that is stopping too, so that second answer is not guaranteed).
+            assert set(screen.burst_first) <= {"ack", "restarting"}, screen.burst_first
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])

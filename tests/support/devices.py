@@ -50,6 +50,7 @@ class Screen:
     lost: int = 0  # commands that got no answer
     resent: int = 0  # refused as `restarting` by a stopping server, sent again
     burst_outcomes: list[str] = field(default_factory=list)
+    burst_first: list[str] = field(default_factory=list)  # the first answer to each
     frames_sent: int = 0  # commands written to the socket
     connections: int = 0
     failed: list[str] = field(default_factory=list)  # unexpected frames or errors
@@ -139,14 +140,24 @@ class Screen:
 
     # --- commands -------------------------------------------------------------------------
 
-    async def command(self, name: str, data: dict[str, Any]) -> dict[str, Any]:
+    async def command(
+        self, name: str, data: dict[str, Any], first: list[str] | None = None
+    ) -> dict[str, Any]:
         """The server's answer (an ack or an error); raises Lost without one.
 
         A command a stopping server refused as `restarting` (it did not run it) is sent again
-        once reconnected, as live.js does.
+        once reconnected, as live.js does. `first` receives the first answer's kind ("ack", an
+        error's code, or "lost"): what the server the command was first sent to made of it.
         """
-        for _attempt in range(3):
-            answer = await self._send(name, data)
+        for attempt in range(3):
+            try:
+                answer = await self._send(name, data)
+            except Lost:
+                if first is not None and attempt == 0:
+                    first.append("lost")
+                raise
+            if first is not None and attempt == 0:
+                first.append("ack" if answer["type"] == "ack" else answer.get("code", "?"))
             if answer.get("code") != "restarting":
                 return answer
             self.resent += 1
@@ -178,11 +189,13 @@ class Screen:
         finally:
             self._pending.pop(ident, None)
 
-    async def post_note(self, text: str) -> str:
+    async def post_note(self, text: str, first: list[str] | None = None) -> str:
         """Post a note; "acked", "refused" or "lost" (no answer)."""
         self.sent_notes.append(text)
         try:
-            answer = await self.command("note.create", {"board": self.board, "text": text})
+            answer = await self.command(
+                "note.create", {"board": self.board, "text": text}, first=first
+            )
         except Lost:
             self.lost += 1
             return "lost"
@@ -209,7 +222,7 @@ class Screen:
 
         async def one(index: int) -> None:
             text = f"{hostile('burst')} {tag} {self.name}-b{index}"
-            self.burst_outcomes.append(await self.post_note(text))
+            self.burst_outcomes.append(await self.post_note(text, first=self.burst_first))
 
         for index in range(count):
             task = asyncio.create_task(one(index))
