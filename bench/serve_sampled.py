@@ -17,12 +17,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sampler import start_sampler
 
-start_sampler(f"{os.environ['BENCH_SAMPLES']}.{os.getpid()}")
-# uvicorn stops on SIGTERM, puts this handler back and raises the signal again: exit through
-# Python then, so that the report is written (the default action would skip atexit).
-signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+if os.environ.get("BENCH_SAMPLES"):
+    start_sampler(f"{os.environ['BENCH_SAMPLES']}.{os.getpid()}")
+    # uvicorn stops on SIGTERM, puts this handler back and raises the signal again: exit
+    # through Python then, so that the report is written (the default would skip atexit).
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
 
 if __name__ == "__main__":
+    if not os.environ.get("BENCH_SAMPLES"):
+        print(__doc__.strip())  # not a benchmark of its own (`make bench` runs every file)
+        sys.exit(0)
     from rebours.cli import main
 
     sys.exit(main())
