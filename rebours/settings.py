@@ -2,6 +2,7 @@
 
 REBOURS_DATA_DIR  database (SQLite default), uploaded media and the generated secret key (./var)
 DATABASE_URL      any URL dj-database-url understands (default: SQLite in the data dir)
+DATABASE_POOL_SIZE  PostgreSQL connections each server process keeps at most (default 20)
 REDIS_URL         channel layer and cache across processes (default: in-memory, one process)
 JOIN_ATTEMPTS_PER_MINUTE  joining attempts allowed per address and minute (default 60)
 SECRET_KEY        generated once and kept in the data dir when absent
@@ -126,7 +127,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Under ASGI, Django runs each request's code in a thread of its own: persistent connections
+    # then meant one connection per request in flight, kept until the thread was collected, and
+    # PostgreSQL refused clients beyond its max_connections under load (bench/load.py, 300
+    # participants). A pool per process bounds them; requests wait for a free connection.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 2,
+        "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "20")),
+        "timeout": 30,
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the wall read while a group writes; the timeout rides out short write bursts.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
@@ -150,7 +162,13 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": 5000, "expiry": 30},
+            "CONFIG": {
+                # redis-py allows 100 connections per pool unless told, and fails beyond: a
+                # room of screens leaving at once (each leaving its groups) went over.
+                "hosts": [{"address": REDIS_URL, "max_connections": 2000}],
+                "capacity": 5000,
+                "expiry": 30,
+            },
         }
     }
     CACHES = {

@@ -110,17 +110,23 @@ def do_render_version(version_id: int) -> BookletVersion:
             status=Status.FAILED, error=message, finished_at=timezone.now()
         )
     else:
-        updated = BookletVersion.objects.filter(pk=version_id, status=Status.RENDERING).update(
-            status=Status.READY,
-            progress=100,
-            step="",
-            file=version.file.name,
-            size=len(result.data),
-            pages=result.pages,
-            warnings=result.warnings,
-            heartbeat_at=timezone.now(),
-            finished_at=timezone.now(),
-        )
+        try:
+            updated = BookletVersion.objects.filter(pk=version_id, status=Status.RENDERING).update(
+                status=Status.READY,
+                progress=100,
+                step="",
+                file=version.file.name,
+                size=len(result.data),
+                pages=result.pages,
+                warnings=result.warnings,
+                heartbeat_at=timezone.now(),
+                finished_at=timezone.now(),
+            )
+        except BaseException:
+            # Not recorded (the database failed): no file without its version. The version
+            # stays unfinished and is shown failed once it falls silent.
+            version.file.delete(save=False)
+            raise
         if not updated:
             # Expired as stale while it was still working: keep the verdict, drop the file.
             version.file.delete(save=False)

@@ -12,6 +12,7 @@ Server to client:
   {"type": "event", "stream": "board:12", "seq": 41, "kind": "...", "payload": {...}}
   {"type": "ack", "id": "c7", "result": {...}}   or   {"type": "error", "id": "c7", "message": "…"}
   {"type": "error", "code": "revoked", "stream": "board:12", …}           access withdrawn
+  {"type": "error", "id": "c8", "code": "restarting", …}   not run: send it again once reconnected
 """
 
 import asyncio
@@ -32,8 +33,47 @@ from rebours.live.throttle import TokenBucket
 MAX_FRAME = 16 * 1024
 MAX_STREAMS = 64
 MAX_COMMANDS_IN_FLIGHT = 8
+# A stopping server waits this long for the commands it has begun to answer (below uvicorn's
+# five seconds of grace, after which it cancels whatever still runs).
+DRAIN_SECONDS = 3.0
 
 logger = logging.getLogger(__name__)
+
+
+class _Stopping:
+    """This process's live commands, for a graceful stop (see `drain`)."""
+
+    def __init__(self) -> None:
+        self.draining = False
+        self.commands: set[asyncio.Task] = set()
+        self.drained: asyncio.Future | None = None
+
+
+_stopping = _Stopping()
+
+
+async def drain(timeout: float = DRAIN_SECONDS) -> None:
+    """Stop taking live commands in this process and wait (at most `timeout` seconds) for those
+    already begun to finish and answer.
+
+    The server calls it for each websocket before closing it as it stops (rebours.core.serving):
+    without it, a command carried out at that moment was stored but its screen never heard so,
+    and showed a failure for a note that was posted. Commands arriving meanwhile are refused
+    with the code `restarting`, without being run; live.js sends them again once reconnected.
+    """
+    _stopping.draining = True
+    if _stopping.drained is None:
+        running = [task for task in _stopping.commands if not task.done()]
+        _stopping.drained = asyncio.ensure_future(
+            asyncio.wait(running, timeout=timeout) if running else asyncio.sleep(0)
+        )
+    await asyncio.shield(_stopping.drained)
+
+
+def _reset_stopping() -> None:
+    """Take commands again (for tests that drain)."""
+    global _stopping
+    _stopping = _Stopping()
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -92,6 +132,14 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if kind == "subscribe":
             await self.subscribe(content.get("streams"))
         elif kind == "command":
+            if _stopping.draining:
+                await self.error(
+                    "the server is restarting: this was not done; it is sent again once "
+                    "reconnected",
+                    ident=content.get("id"),
+                    code="restarting",
+                )
+                return
             if len(self.running) >= MAX_COMMANDS_IN_FLIGHT:
                 await self.error(
                     "too many commands at once: wait for the answers",
@@ -102,6 +150,8 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             task = asyncio.create_task(self.command_task(content))
             self.running.add(task)
             task.add_done_callback(self.running.discard)
+            _stopping.commands.add(task)
+            task.add_done_callback(_stopping.commands.discard)
         elif kind == "ping":
             # Renew the group memberships on each ping: a layer drops a member whose messages
             # expired unread (an overloaded moment) or after its group expiry (a day); renewing

@@ -9,12 +9,15 @@ import zipfile
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import OperationalError
 
+from rebours.board.models import Note
 from rebours.exchange.actions import do_import_workshop
 from rebours.exchange.containers import MAX_MEMBER_BYTES, read_package
 from rebours.exchange.errors import ExchangeError
 from rebours.proposals.models import Proposal
-from rebours.workshops.models import Workshop
+from rebours.selection.models import BallotGrade, Favourite
+from rebours.workshops.models import Contact, Workshop
 from tests.support.hostile import hostile_document, minimal_document
 from tests.support.media import png_bytes
 from tests.support.server import REPO
@@ -220,6 +223,24 @@ def test_a_database_error_midway_leaves_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(Proposal.objects, "bulk_create", failing)
     before = snapshot()
     with pytest.raises(RuntimeError):
+        do_import_workshop(package, actor=None)
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("model", [Note, BallotGrade, Favourite, Contact], ids=lambda m: m.__name__)
+def test_a_database_error_in_the_last_writes_leaves_nothing(tmp_path, monkeypatch, model):
+    """Late in the import (notes, a ballot's grades, favourites, the last rows): the images are
+    already stored and the proposals written; all of it goes."""
+    package = read_package(write_zip(tmp_path, hostile_document(), {"media/p1.png": png_bytes()}))
+    original = model.objects.bulk_create
+
+    def failing(*args, **kwargs):
+        original(*args, **kwargs)
+        raise OperationalError("the database went away")
+
+    monkeypatch.setattr(model.objects, "bulk_create", failing)
+    before = snapshot()
+    with pytest.raises(OperationalError):
         do_import_workshop(package, actor=None)
     assert snapshot() == before
 

@@ -2,10 +2,14 @@
 
 The server is started the way a person starts it (`python -m rebours serve`), on a free port of
 127.0.0.1. With DATABASE_URL pointing at PostgreSQL, it gets a fresh database of its own.
+`RunningServer.kill()` and `restart()` stop it as a supervisor or a crash would and start it
+again on the same port and data, for the fault tests.
 """
 
+import contextlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -50,6 +54,11 @@ def _drop_database(name: str) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def on_postgres() -> bool:
+    """Whether the suite runs on the scaled profile (DATABASE_URL names PostgreSQL)."""
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
 @dataclass
 class RunningServer:
     url: str
@@ -57,6 +66,10 @@ class RunningServer:
     data_dir: Path
     processes: list[subprocess.Popen] = field(default_factory=list)
     database: str | None = None
+    port: int = 0
+    workers: int = 1
+    starts: int = 0
+    grouped: bool = False  # each `rebours serve` leads its own process group (restartable)
 
     def rebours(
         self, *args: str, check: bool = True, input: str | None = None
@@ -77,6 +90,69 @@ class RunningServer:
         """Run Python with Django set up on this server's database; return what it printed."""
         result = self.rebours("manage", "shell", "-c", code)
         return result.stdout
+
+    def serve(self) -> None:
+        """Start `rebours serve` on this server's port and wait until it answers.
+
+        A restartable server's process leads a process group of its own (with several workers,
+        uvicorn's children are in it), so that `kill(SIGKILL)` takes them all down at once, as
+        a crash would.
+        """
+        self.starts += 1
+        log = open(self.data_dir / f"server-{self.starts}.log", "w")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "rebours",
+                "serve",
+                "--no-migrate",
+                "--port",
+                str(self.port),
+                "--workers",
+                str(self.workers),
+            ],
+            env=self.env,
+            cwd=REPO,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            process_group=0 if self.grouped else None,
+        )
+        self.processes.append(process)
+        _wait_until_up(self, self.url, process)
+
+    def kill(self, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
+        """Stop the serving processes and wait until they are gone.
+
+        SIGTERM goes to the main process, as `kill PID` or a supervisor sends it: uvicorn stops
+        accepting, closes websockets (code 1012), lets requests finish for up to five seconds
+        and passes the signal on to its workers. SIGKILL goes to the whole process group at
+        once: nothing finishes, as when the machine or the OOM killer takes the processes.
+        """
+        if sig == signal.SIGKILL and not self.grouped and self.workers > 1:
+            raise RuntimeError("start the server with restartable=True to kill all its workers")
+        alive = [p for p in self.processes if p.poll() is None]
+        for process in alive:
+            if sig == signal.SIGKILL and self.grouped:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+            else:
+                process.send_signal(sig)
+        for process in alive:
+            process.wait(timeout=timeout)
+        if self.grouped:
+            # Whatever is left of a group whose leader is gone (a worker) still holds the port.
+            for process in alive:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+        self.processes = [p for p in self.processes if p.poll() is None]
+
+    def restart(self) -> None:
+        """Start serving again on the same port, database and data folder."""
+        self.serve()
+
+    def up(self) -> bool:
+        return any(p.poll() is None for p in self.processes)
 
     def stop(self) -> None:
         for process in self.processes:
@@ -99,10 +175,12 @@ def _wait_until_up(server: RunningServer, url: str, process: subprocess.Popen) -
                 return
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
+                logs = "\n".join(
+                    f"--- {path.name}\n{path.read_text()[-3000:]}"
+                    for path in sorted(server.data_dir.glob("server*.log"))
+                )
                 server.stop()
-                raise RuntimeError(
-                    f"the server at {url} did not start (logs in {server.data_dir})"
-                ) from None
+                raise RuntimeError(f"the server at {url} did not start:\n{logs}") from None
             time.sleep(0.2)
 
 
@@ -127,7 +205,11 @@ def start_another_process(server: RunningServer) -> str:
 
 
 def start_server(
-    *, demo: bool = True, workers: int = 1, extra_env: dict[str, str] | None = None
+    *,
+    demo: bool = True,
+    workers: int = 1,
+    extra_env: dict[str, str] | None = None,
+    restartable: bool = False,
 ) -> RunningServer:
     data_dir = Path(tempfile.mkdtemp(prefix="rebours-srv-"))
     env = {**os.environ, "REBOURS_DATA_DIR": str(data_dir), "DEBUG": "0", "PYTHONUNBUFFERED": "1"}
@@ -138,39 +220,20 @@ def start_server(
     env.update(extra_env or {})
     port = free_port()
     server = RunningServer(
-        url=f"http://127.0.0.1:{port}", env=env, data_dir=data_dir, database=name
-    )
-    server.rebours("migrate", "--verbosity", "0")
-    if demo:
-        server.rebours("demo", "--no-serve")
-    log = open(data_dir / "server.log", "w")  # noqa: SIM115 - closed with the process
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "rebours",
-            "serve",
-            "--no-migrate",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-        ],
+        url=f"http://127.0.0.1:{port}",
         env=env,
-        cwd=REPO,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+        data_dir=data_dir,
+        database=name,
+        port=port,
+        workers=workers,
+        grouped=restartable,
     )
-    server.processes.append(process)
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(server.url + "/", timeout=2):
-                break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                log_text = (data_dir / "server.log").read_text()
-                server.stop()
-                raise RuntimeError(f"the server did not start:\n{log_text}") from None
-            time.sleep(0.2)
+    try:
+        server.rebours("migrate", "--verbosity", "0")
+        if demo:
+            server.rebours("demo", "--no-serve")
+    except BaseException:
+        server.stop()
+        raise
+    server.serve()
     return server

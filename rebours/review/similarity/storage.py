@@ -9,6 +9,7 @@ from the stored one, the vector is stale and is computed again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import struct
 from dataclasses import dataclass
@@ -75,6 +76,9 @@ def decode_vector(
     return StoredVector(model_id, vector)
 
 
+# A proposal page fingerprints every document of the corpus to find the vectors still valid;
+# cleaning each text character by character again at every page was most of its time.
+@functools.lru_cache(maxsize=4096)
 def text_fingerprint(text: str, backend_name: str) -> str:
     """SHA-256 (hex, 64 chars) of the text as the backends see it, and the backend.
 

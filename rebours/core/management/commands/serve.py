@@ -64,6 +64,12 @@ class Command(BaseCommand):
             lifespan="off",
             log_level=os.environ.get("LOG_LEVEL", "warning").lower(),
             timeout_graceful_shutdown=5,
+            # uvicorn kills a worker that does not answer its health check in time, as hung.
+            # Its five seconds killed busy workers of a loaded machine (bench/load.py), and
+            # every screen and request of theirs with them.
+            timeout_worker_healthcheck=30,
+            # Live commands under way answer before their websocket closes (core/serving.py).
+            ws="rebours.core.serving:DrainingWebSocketProtocol",
             proxy_headers=True,
             forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
         )

@@ -35,7 +35,8 @@ export class LiveClient {
     this.eventsUrl = eventsUrl;
     this.commandUrl = commandUrl;
     this.forcePolling = forcePolling || !("WebSocket" in window);
-    this.pending = new Map();
+    this.pending = new Map(); // command id -> {name, data, resolve, reject, tries}
+    this.resend = []; // commands a stopping server did not run: sent again once reconnected
     this.nextId = 1;
     this.failures = 0;
     this.socket = null;
@@ -101,6 +102,7 @@ export class LiveClient {
       this.failures = 0;
       this.onStatus("live");
       socket.send(JSON.stringify({type: "subscribe", streams: this.cursors}));
+      for (const job of this.resend.splice(0)) { clearTimeout(job.timer); this.sendCommand(job); }
       // A few quick clock samples, then one now and then (which also keeps proxies from
       // closing an idle connection).
       this.ping();
@@ -160,6 +162,17 @@ export class LiveClient {
           break;
         }
         const waiter = frame.id !== undefined ? this.pending.get(frame.id) : null;
+        if (waiter && frame.code === "restarting" && waiter.tries < 3) {
+          // The server is stopping and did not run it: send it again once reconnected.
+          this.pending.delete(frame.id);
+          waiter.tries += 1;
+          this.resend.push(waiter);
+          waiter.timer = setTimeout(() => {
+            const index = this.resend.indexOf(waiter);
+            if (index >= 0) { this.resend.splice(index, 1); waiter.reject(new Error(frame.message)); }
+          }, COMMAND_TIMEOUT_MS);
+          break;
+        }
         if (waiter) {
           this.pending.delete(frame.id);
           const error = new Error(frame.message);
@@ -178,16 +191,18 @@ export class LiveClient {
 
   command(name, data = {}) {
     if (this.socket && this.socket.readyState === WebSocket.OPEN) {
-      const id = `c${this.nextId++}`;
-      return new Promise((resolve, reject) => {
-        this.pending.set(id, {resolve, reject});
-        this.socket.send(JSON.stringify({type: "command", id, name, data}));
-        setTimeout(() => {
-          if (this.pending.delete(id)) reject(new Error("no answer from the server"));
-        }, COMMAND_TIMEOUT_MS);
-      });
+      return new Promise((resolve, reject) => this.sendCommand({name, data, resolve, reject, tries: 0}));
     }
     return this.commandOverHttp(name, data);
+  }
+
+  sendCommand(job) {
+    const id = `c${this.nextId++}`;
+    this.pending.set(id, job);
+    this.socket.send(JSON.stringify({type: "command", id, name: job.name, data: job.data}));
+    setTimeout(() => {
+      if (this.pending.get(id) === job) { this.pending.delete(id); job.reject(new Error("no answer from the server")); }
+    }, COMMAND_TIMEOUT_MS);
   }
 
   async commandOverHttp(name, data) {
