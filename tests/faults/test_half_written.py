@@ -26,7 +26,7 @@ from rebours.selection.actions import do_cast_ballot
 from rebours.selection.models import Ballot, BallotGrade, Selection
 from rebours.workshops.models import Person, Workshop
 from rebours.workshops.permissions import participant_session_key
-from tests.support.faults import prepare_room
+from tests.support.faults import prepare_room, vote_slug
 from tests.support.hostile import hostile
 from tests.support.liveday import make_accounts
 from tests.support.state import snapshot
@@ -71,7 +71,8 @@ def room():
     people = [Person.objects.get(pk=p["person"]) for p in data["people"]]
     return SimpleNamespace(
         workshop=workshop,
-        selection=Selection.objects.get(workshop=workshop),
+        selection=Selection.objects.get(workshop__slug=vote_slug(SLUG)),
+        voters=[Person.objects.get(pk=p["person"]) for p in data["voters"]],
         people=people,
         g1=workshop.themes.get(key="g1"),
         proposals=data["proposals"],
@@ -103,7 +104,7 @@ BALLOT_WRITES = {
 
 @pytest.mark.parametrize("where", BALLOT_WRITES)
 def test_a_ballot_failing_half_way_is_not_counted(room, monkeypatch, where):
-    voter = room.people[0]
+    voter = room.voters[0]
     fail_after(monkeypatch, *BALLOT_WRITES[where])
     grades = {key: index % 5 for index, key in enumerate(room.proposals)}
     failed_without_trace(lambda: do_cast_ballot(room.selection, voter, actor=voter, grades=grades))
@@ -111,7 +112,7 @@ def test_a_ballot_failing_half_way_is_not_counted(room, monkeypatch, where):
 
 @pytest.mark.parametrize("where", BALLOT_WRITES)
 def test_a_ballot_change_failing_half_way_keeps_the_first_ballot(room, monkeypatch, where):
-    voter = room.people[0]
+    voter = room.voters[0]
     first = {key: 4 for key in room.proposals}
     do_cast_ballot(room.selection, voter, actor=voter, grades=first)
     receipt = Ballot.objects.get(voter=voter).receipt

@@ -1,8 +1,10 @@
 """The server restarts in the middle of a live session and a vote.
 
 Real `rebours serve` processes (two workers on PostgreSQL and Redis when the suite runs there,
-one on SQLite otherwise), screens on websockets posting notes and dots, voters posting the
-ballot form again and again. The server is stopped while commands are in flight, gracefully
+one on SQLite otherwise) holding two workshops: in one the day runs, with screens on websockets
+posting notes and dots; in the other the vote is open, with voters posting the ballot form again
+and again (one workshop cannot be at both stages: the permission table closes the boards while
+its vote is open). The server is stopped while commands are in flight, gracefully
 (SIGTERM) or not at all (SIGKILL of every process), and started again on the same data. Then:
 
 - every note and ballot the server acknowledged is stored; what it did not acknowledge may or
@@ -24,7 +26,7 @@ from tests.support.server import on_postgres, start_server
 
 pytestmark = pytest.mark.slow
 
-PER_GROUP = 4  # three who write and vote, one who only watches
+PER_GROUP = 4  # three who write (or vote), one who only watches
 BEFORE = {"notes": 12, "ballots": 4}  # acknowledged before the server goes down…
 AFTER = {"notes": 12, "ballots": 4}  # …and after it is back
 BURST = 3  # notes each writer sends at once just before the server is stopped
@@ -76,14 +78,21 @@ async def live_session_through_a_restart(server, room, sig: int) -> dict:
                 server.url,
                 person["session"],
                 person["board"],
-                [board, room["day"], room["selection"]],
+                [board, room["day"]],
                 name=f"s{index}",
             )
         )
     writers = [s for i, s in enumerate(screens) if i % PER_GROUP != PER_GROUP - 1]
     voters = [
-        Voter(server.url, room["slug"], p["session"], p["person"], room["proposals"], room["scale"])
-        for i, p in enumerate(people)
+        Voter(
+            server.url,
+            room["vote_slug"],
+            p["session"],
+            p["person"],
+            room["proposals"],
+            room["scale"],
+        )
+        for i, p in enumerate(room["voters"])
         if i % PER_GROUP != PER_GROUP - 1
     ]
     runners = [asyncio.create_task(s.run()) for s in screens]

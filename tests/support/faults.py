@@ -16,43 +16,63 @@ PROPOSALS = 4
 
 
 def fault_document(slug: str) -> dict[str, Any]:
-    """The live day's workshop (two groups), with proposals on the ballot and a grading scale."""
+    """The live day's workshop (two groups), with proposals."""
     document = live_document(slug)
     document["proposals"] = [
         {"id": f"p{index}", "theme": "g1" if index % 2 else "g2", "title": hostile(f"p{index}")}
         for index in range(PROPOSALS)
     ]
-    document["selection"] = {"grades": GRADES}
     return document
 
 
-def prepare_room(slug: str, per_group: int) -> dict[str, Any]:
-    """Import the workshop, join `per_group` participants to each group (each with a session, as
-    joining leaves them) and open the vote. Returns what the clients need, as JSON-ready data."""
+def vote_slug(slug: str) -> str:
+    return f"{slug}-vote"
+
+
+def _seeded(slug: str, per_group: int) -> tuple[Any, list[dict[str, Any]]]:
     from rebours.exchange.actions import do_import_workshop
     from rebours.exchange.containers import Package
-    from rebours.selection.actions import do_open_selection
-    from rebours.selection.models import Selection
     from tests.support.liveday import seed_participants
 
     workshop = do_import_workshop(Package(document=fault_document(slug)), actor=None).workshop
     groups = [seed_participants(slug, key, per_group) for key in ("g1", "g2")]
-    selection = Selection.objects.get(workshop=workshop)
-    do_open_selection(workshop, actor=None, grades=list(selection.grades))
+    people = [{**person, "board": group["board"]} for group in groups for person in group["people"]]
+    return workshop, people
+
+
+def prepare_room(slug: str, per_group: int) -> dict[str, Any]:
+    """Two workshops on one server: `slug`, whose day is running, with `per_group` participants
+    joined to each group (each with a session, as joining leaves them), who post notes and dots;
+    and `slug`-vote, with as many participants and its vote open (the permission table keeps
+    boards and votes apart in one workshop). Returns what the clients need, as JSON-ready data."""
+    from django.contrib.auth import get_user_model
+
+    from rebours.facilitation.actions import do_start_day
+    from rebours.facilitation.permissions import day_access
+    from rebours.selection.actions import do_open_selection
+
+    workshop, people = _seeded(slug, per_group)
+    organiser, _ = get_user_model().objects.get_or_create(
+        username="fault-organiser", defaults={"is_staff": True}
+    )
+    do_start_day(workshop, actor=day_access(organiser, {}, workshop))
+    # Participants join while the workshop is in preparation, then the vote opens.
+    voting, voters = _seeded(vote_slug(slug), per_group)
+    selection = do_open_selection(voting, actor=None, grades=GRADES)
     return {
         "workshop": workshop.pk,
         "day": f"day:{workshop.pk}",
+        "vote_slug": voting.slug,
         "selection": f"selection:{selection.pk}",
         "proposals": [f"p{index}" for index in range(PROPOSALS)],
         "scale": len(GRADES),
-        "people": [
-            {**person, "board": group["board"]} for group in groups for person in group["people"]
-        ],
+        "people": people,
+        "voters": voters,
     }
 
 
 def room_report(slug: str) -> dict[str, Any]:
-    """Everything the fault tests check, read from the database in one go."""
+    """Everything the fault tests check, read from the database in one go (both workshops)."""
     from django.db.models import Count
 
     from rebours.board.models import Dot, Note
@@ -63,7 +83,7 @@ def room_report(slug: str) -> dict[str, Any]:
 
     workshop = Workshop.objects.get(slug=slug)
     boards = [f"board:{pk}" for pk in workshop.themes.values_list("pk", flat=True)]
-    selection = Selection.objects.get(workshop=workshop)
+    selection = Selection.objects.get(workshop__slug=vote_slug(slug))
     streams = [*boards, f"day:{workshop.pk}", f"selection:{selection.pk}"]
     report: dict[str, Any] = {"streams": {}, "notes": {}, "created": {}, "ballots": {}, "dots": {}}
     for stream in Stream.objects.filter(name__in=streams):
