@@ -5,8 +5,8 @@
                          [--samples DIR] [--seed 7]
 
 For each profile, in a process of its own, it starts throwaway servers on 127.0.0.1 and a
-`rebours serve` with its own data folder, migrated, with the demo loaded, the day prepared and
-the demo's selection opened again (through the actions, in `rebours manage shell`):
+`rebours serve` with its own data folder, migrated, with the demo loaded and the day prepared
+and started by the demo's organiser (through the actions, in `rebours manage shell`):
 
 - `postgres`: PostgreSQL and Redis started by scripts/with-services.sh, two workers;
 - `sqlite`: the default single process, SQLite and the in-memory channel layer, one worker.
@@ -14,12 +14,15 @@ the demo's selection opened again (through the actions, in `rebours manage shell
 Then N simulated participants arrive over the first third of the run (at most 40 s) and **join
 through the join flow**, as phones do after scanning the code: the join page, the form (name
 and group, CSRF included), the redirect to their group's board, the board page (whose stream
-numbers they subscribe from), then a websocket. Until the end of the run each one, at random
-(exponential) intervals, posts a note (`--note-every` seconds on average), places or takes back a
-dot (`--dot-every`), reads a page (`--read-every`: the workshop, a theme, the catalogue or a
-proposal), and once casts a ballot grading every proposal with the form (one in five changes
-it later). That is about ten times the pace of the workshop the demo comes from. The demo has
-eight groups open to joining, so a note reaches about N/8 screens.
+numbers they subscribe from), then a websocket. Each one, at random (exponential) intervals,
+posts a note (`--note-every` seconds on average) and places or takes back a dot (`--dot-every`)
+until the vote opens, and reads a page (`--read-every`: the workshop, a theme, the catalogue or a
+proposal) until the end. After 60% of the run the organiser opens the vote (the demo's
+selection, opened again through the action: the permission table then keeps the boards as the
+voters read them); each participant then casts a ballot grading every proposal with the form
+(one in five changes it later), everyone within the last 40% of the run. That is about ten times
+the pace of the workshop the demo comes from. The demo has eight groups open to joining, so a
+note reaches about N/8 screens.
 
 Printed for each profile: HTTP requests, commands and events per second; p50/p99 latencies of
 HTTP (by kind), of command acknowledgements and from a note's sending to each screen of its
@@ -72,6 +75,9 @@ CONNECT_AT_ONCE = 32  # websockets being opened at once
 TIMEOUT = 90
 DRAIN_SECONDS = 20
 RAMP_MAX = 40
+# The share of the run that is the live day (joining, notes, dots); the vote opens after it.
+DAY_SHARE = 0.6
+VOTE_SETTLE = 2  # seconds between the opening of the vote and the first ballot
 READS = ["workshop", "theme", "catalogue", "proposal"]
 WORDS = [
     *("cantine", "bio", "vélo", "covoiturage", "jardins", "partagés", "tiers-lieu", "lycée"),
@@ -227,7 +233,7 @@ class Tally:
 
 
 class Crowd:
-    def __init__(self, url: str, setup: dict, args, seed: int) -> None:
+    def __init__(self, url: str, setup: dict, args, seed: int, open_vote) -> None:
         parts = urlsplit(url)
         self.host, self.port = parts.hostname, parts.port
         self.ws_url = f"ws://{self.host}:{self.port}/ws/live/"
@@ -241,6 +247,9 @@ class Crowd:
         self.sent_at: dict[str, float] = {}
         self.board_notes: dict[int, list[int]] = {}
         self.ids = 0
+        self.groups = 0  # open groups, as the join page lists them
+        self.open_vote = open_vote  # the organiser's action, in a process of its own
+        self.vote_opened_in: float | None = None
         self.members: dict[int, list[Participant]] = {}
 
     # --- requests ---
@@ -303,10 +312,16 @@ class Crowd:
             next_note = time.monotonic() + rand.expovariate(1 / self.args.note_every)
             next_dot = time.monotonic() + rand.expovariate(1 / self.args.dot_every)
             next_read = time.monotonic() + rand.expovariate(1 / self.args.read_every)
-            vote_at = rand.uniform(time.monotonic(), end)
+            # Boards are written to until the vote opens (the permission table then keeps them
+            # as the voters read them); everyone votes once it is open.
+            vote_at = rand.uniform(self.vote_opens + VOTE_SETTLE, end)
             change_at = rand.uniform(vote_at, end) if rand.random() < 0.2 else None
             while True:
-                plan = [(next_note, "note"), (next_dot, "dot"), (next_read, "read")]
+                plan = [(next_read, "read")]
+                if next_note < self.vote_opens:
+                    plan.append((next_note, "note"))
+                if next_dot < self.vote_opens:
+                    plan.append((next_dot, "dot"))
                 if vote_at is not None:
                     plan.append((vote_at, "vote"))
                 elif change_at is not None:
@@ -499,15 +514,24 @@ class Crowd:
         elif answer.status == 302:
             self.tally.ballots[who.index] = grades
 
+    async def organiser(self) -> None:
+        """Open the vote when the day's share of the run is over, as an organiser would."""
+        await asyncio.sleep(max(0.0, self.vote_opens - time.monotonic()))
+        started = time.monotonic()
+        await asyncio.to_thread(self.open_vote)
+        self.vote_opened_in = round(time.monotonic() - started, 1)
+
     # --- the run ---
 
     async def run(self, participants: int, duration: float) -> dict:
         self.closing = False
         start = time.monotonic()
         self.end = start + duration
+        self.vote_opens = start + duration * DAY_SHARE
         ramp = min(duration / 3, RAMP_MAX)
         crowd = [Participant(i, start + self.random.uniform(0, ramp)) for i in range(participants)]
         tasks = [asyncio.create_task(self.live(p)) for p in crowd]
+        tasks.append(asyncio.create_task(self.organiser()))
         done, pending = await asyncio.wait(tasks, timeout=duration + DRAIN_SECONDS + TIMEOUT)
         for task in pending:
             task.cancel()
@@ -561,22 +585,35 @@ def _radio_values(html: str, name: str) -> list[str]:
 
 SETUP = f"""
 import json
-from rebours.facilitation.actions import do_prepare_day
+from django.contrib.auth import get_user_model
+from rebours.exchange.demo import DEMO_ORGANISER
+from rebours.facilitation.actions import do_prepare_day, do_start_day
+from rebours.facilitation.permissions import day_access
 from rebours.selection import queries
 from rebours.selection.actions import do_open_selection
 from rebours.selection.models import Selection
 from rebours.workshops.models import Workshop
 workshop = Workshop.objects.get(slug={SLUG!r})
-_day, join = do_prepare_day(workshop, actor=None)
+organiser = get_user_model().objects.get(username=DEMO_ORGANISER)
+_day, join = do_prepare_day(workshop, actor=organiser)
+do_start_day(workshop, actor=day_access(organiser, {{}}, workshop))
 selection = Selection.objects.get(workshop=workshop)
-do_open_selection(workshop, actor=None, grades=list(selection.grades), scope=selection.scope,
-                  colleges=list(selection.colleges))
 print(json.dumps({{
     "token": join.token,
     "themes": list(workshop.themes.values_list("key", flat=True)),
     "proposals": list(queries.selection_proposals(selection).values_list("key", flat=True)),
     "scale": len(selection.grades),
 }}))
+"""
+
+OPEN_VOTE = f"""
+import json
+from rebours.selection.actions import do_open_selection
+from rebours.selection.models import Selection
+selection = Selection.objects.get(workshop__slug={SLUG!r})
+do_open_selection(selection.workshop, actor=None, grades=list(selection.grades),
+                  scope=selection.scope, colleges=list(selection.colleges))
+print(json.dumps({{"opened": selection.pk}}))
 """
 
 COUNT = f"""
@@ -655,6 +692,7 @@ def run_profile(profile: str, args) -> dict:
         "LOG_LEVEL": "ERROR",
         # Every participant comes from 127.0.0.1 here: no limit on joins per address.
         "JOIN_ATTEMPTS_PER_MINUTE": str(10 * args.participants + 1000),
+        "HTTP_WRITES_PER_MINUTE": str(10 * args.participants + 1000),
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
     workers = PROFILES[profile]["workers"]
@@ -696,7 +734,7 @@ def run_profile(profile: str, args) -> dict:
         log(f"{profile}: {args.participants} participants for {args.duration:.0f} s")
         cpu_server, cpu_client = cpu_seconds(process.pid), time.process_time()
         busy = machine_busy()
-        crowd = Crowd(url, setup, args, args.seed)
+        crowd = Crowd(url, setup, args, args.seed, open_vote=lambda: shell_json(env, OPEN_VOTE))
         outcome = uvloop.run(crowd.run(args.participants, args.duration))
         cpu_server = cpu_seconds(process.pid) - cpu_server
         cpu_client = time.process_time() - cpu_client
@@ -705,7 +743,7 @@ def run_profile(profile: str, args) -> dict:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
         serve_log.close()
-        return summarise(
+        result = summarise(
             profile,
             args,
             crowd.tally,
@@ -717,6 +755,9 @@ def run_profile(profile: str, args) -> dict:
             busy,
             busy_after,
         )
+        # None if the organiser's action did not finish: the run then had no vote.
+        result["vote_opened_s"] = crowd.vote_opened_in
+        return result
     finally:
         if process is not None and process.poll() is None:
             process.kill()
@@ -749,7 +790,7 @@ def wait_until_up(url: str, process: subprocess.Popen, data_dir: Path) -> None:
 
 def summarise(profile, args, tally, outcome, stored, groups, cpu_server, cpu_client, busy, after):
     seconds = outcome["seconds"]
-    everything = [v for values in tally.http.values() for v in values if values]
+    everything = [v for k, values in tally.http.items() if k != "websocket" for v in values]
     http_kinds = {
         kind: {"n": len(v), "p50_ms": ms(percentile(v, 0.5)), "p99_ms": ms(percentile(v, 0.99))}
         for kind, v in sorted(tally.http.items())
@@ -839,15 +880,19 @@ def human(result: dict) -> str:
     kinds = ", ".join(
         f"{kind} {v['p50_ms']}/{v['p99_ms']}" for kind, v in h.items() if kind != "websocket"
     )
+    sockets = h.get("websocket", {})
     a, s = result["acknowledged"], result["stored"]
     writes = "; ".join(f"{k} {a[k]} acknowledged / {s[k]} stored" for k in a)
     verdict = "equal" if result["writes_match"] else "NOT EQUAL"
     lines = [
         f"{result['profile']} ({result['setup']}): {result['joined']}/{result['participants']} "
-        f"participants joined, {result['groups']} groups, {result['seconds']} s",
+        f"participants joined, {result['groups']} groups, {result['seconds']} s; the vote "
+        f"opened after {DAY_SHARE:.0%} of the run (the organiser's action took "
+        f"{result.get('vote_opened_s')} s)",
         f"  HTTP: {result['requests']} requests, {result['requests_per_s']}/s; "
         f"p50 {result['http_p50_ms']} ms, p99 {result['http_p99_ms']} ms",
-        f"    by kind, p50/p99 ms: {kinds}",
+        f"    by kind, p50/p99 ms: {kinds}; opening a websocket "
+        f"{sockets.get('p50_ms')}/{sockets.get('p99_ms')}",
         f"  live: {result['commands']} commands, {result['commands_per_s']}/s, acknowledged "
         f"p50 {result['ack_p50_ms']} ms, p99 {result['ack_p99_ms']} ms; "
         f"{result['events']} events delivered, {result['events_per_s']}/s",
