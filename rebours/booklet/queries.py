@@ -7,7 +7,7 @@ from django.utils import timezone
 from rebours.booklet.models import BookletVersion, Status
 from rebours.workshops.models import Workshop
 
-# The rendering process touches its versions every few seconds (jobs.HEARTBEAT_SECONDS). One
+# The rendering process touches its versions every few seconds (core.jobs.HEARTBEAT_SECONDS). One
 # that has not been heard of for this long lost its process: a restart, a crash, a kill.
 STALE_AFTER = datetime.timedelta(seconds=90)
 

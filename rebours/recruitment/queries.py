@@ -18,7 +18,7 @@ from rebours.recruitment.models import (
 )
 from rebours.workshops.models import Workshop
 
-# The computing process touches its draws every few seconds (jobs.HEARTBEAT_SECONDS). One not
+# The computing process touches its draws every few seconds (core.jobs.HEARTBEAT_SECONDS). One not
 # heard of for this long lost its process: a restart, a crash, a kill.
 STALE_AFTER = datetime.timedelta(seconds=90)
 
