@@ -41,7 +41,6 @@ import random
 import resource
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import tempfile
@@ -52,6 +51,9 @@ from dataclasses import dataclass, field
 import uvloop
 import websockets
 
+from tests.support.redis import redis_server
+from tests.support.server import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 GROUP_SIZE = 10
 SATURATION_SECONDS = 3
@@ -59,12 +61,6 @@ SATURATION_SENDERS = 200  # spread over the groups; each has one command in flig
 DRAIN_SECONDS = 10
 CONNECT_AT_ONCE = 64
 SLUG = "bench"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 # --- the workshop and its participants, written straight into the temporary database ---------
@@ -155,34 +151,6 @@ def last_numbers(streams: list[str]) -> dict[str, int]:
 
 
 # --- the server ------------------------------------------------------------------------------
-
-
-def start_redis(folder: Path) -> tuple[str, Path]:
-    port = free_port()
-    subprocess.run(
-        [
-            "redis-server",
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--daemonize",
-            "yes",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--pidfile",
-            str(folder / "redis.pid"),
-            "--logfile",
-            str(folder / "redis.log"),
-            "--dir",
-            str(folder),
-        ],
-        check=True,
-    )
-    time.sleep(0.5)
-    return f"redis://127.0.0.1:{port}/0", folder / "redis.pid"
 
 
 def start_server(data_dir: Path, env: dict, workers: int) -> tuple[subprocess.Popen, str]:
@@ -567,7 +535,7 @@ def main() -> int:
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, max(soft, 4 * max(sizes) + 1024)), hard))
 
     data_dir = Path(tempfile.mkdtemp(prefix="rebours-bench-"))
-    redis_pid = None
+    services = contextlib.ExitStack()
     process = None
     try:
         setup_django(data_dir)
@@ -579,7 +547,7 @@ def main() -> int:
             "LOG_LEVEL": "ERROR",
         }
         if args.redis:
-            env["REDIS_URL"], redis_pid = start_redis(data_dir)
+            env["REDIS_URL"] = services.enter_context(redis_server())
         if args.samples:
             env["BENCH_SAMPLES"] = str(Path(args.samples).resolve())
         process, url = start_server(data_dir, env, args.workers)
@@ -637,8 +605,7 @@ def main() -> int:
             except subprocess.TimeoutExpired:
                 process.kill()
                 print("the server did not stop in time; killed", file=sys.stderr)
-        if redis_pid is not None and redis_pid.exists():
-            subprocess.run(["kill", redis_pid.read_text().strip()], check=False)
+        services.close()
         shutil.rmtree(data_dir, ignore_errors=True)
     return 0
 
