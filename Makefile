@@ -78,7 +78,10 @@ bench: venv ## Run every benchmark (each prints its ratio to a baseline measured
 demo-posters: venv ## Redraw the demo's posters and their alt texts from its workshop.json
 	$(BIN)/python -m rebours.exchange.demo.posters rebours/exchange/demo/regionales-2028/workshop.json rebours/exchange/demo/regionales-2028/media --write-alt
 
+screenshot: venv ## Retake the README's screenshot (docs/screenshot.png) of the demo in Chromium
+	$(BIN)/python scripts/screenshot.py docs/screenshot.png
+
 clean: ## Remove the virtual environment, the local data and test output
 	rm -rf $(VENV) var test-output
 
-.PHONY: help venv system-deps demo serve lint test test-sqlite test-postgres test-fast messages format bench demo-posters clean
+.PHONY: help venv system-deps demo serve lint test test-sqlite test-postgres test-fast messages format bench demo-posters screenshot clean
