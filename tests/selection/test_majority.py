@@ -425,12 +425,18 @@ def test_a_vote_above_the_median_never_lowers_a_rank(data: st.DataObject) -> Non
     before = {r.proposal: r for r in rank(tallies, rule=rule, **options)}  # type: ignore[arg-type]
     proposal = data.draw(st.sampled_from(sorted(tallies)))
     n_grades = len(tallies[proposal])
-    grade = before[proposal].majority_grade
-    if grade == n_grades - 1:
-        return  # nothing above the best grade
+    lowest = before[proposal].majority_grade + 1
+    if options.get("missing") is not MissingVotes.NORMALISE:
+        # With the electorate fixed, the new vote takes the place of a missing one, which
+        # counted at the default grade: a vote below the default would lower that voter's
+        # judgment, not add support ({"a": [1, 4, 0, 0], "c": [1, 4, 0, 0]}, 6 voters, default
+        # grade 3: a vote for a at 2 rightly puts c ahead).
+        lowest = max(lowest, int(options.get("default_grade", 0)))  # type: ignore[call-overload]
+    if lowest > n_grades - 1:
+        return  # nothing above the median that is not below the default
     raised = dict(tallies)
     raised[proposal] = list(tallies[proposal])
-    raised[proposal][data.draw(st.integers(grade + 1, n_grades - 1))] += 1
+    raised[proposal][data.draw(st.integers(lowest, n_grades - 1))] += 1
     after = {r.proposal: r for r in rank(raised, rule=rule, **options)}  # type: ignore[arg-type]
     assert after[proposal].rank <= before[proposal].rank
 
