@@ -82,12 +82,19 @@ def _clean_text(value: Any, *, limit: int, what: str, code: str) -> str:
     return text
 
 
-def check_grades_scale(grades: Any) -> list[str]:
-    """A scale of 2 to 8 distinct, non-empty labels, worst first."""
+def check_grades_scale(grades: Any, *, stored: Sequence[str] = ()) -> list[str]:
+    """A scale of 2 to 8 distinct, non-empty labels, worst first.
+
+    Labels of the `stored` scale pass as they are: an imported workshop may carry labels longer
+    than an organiser may type (the exchange format sets no limit), and reopening its vote on the
+    same scale must not refuse them, nor respace them (ballots point into the scale)."""
     if not isinstance(grades, list | tuple):
         raise SelectionRefused(_("The grades must be a list, worst first."), code="bad_scale")
     cleaned = [
-        _clean_text(g, limit=GRADE_MAX_LENGTH, what=_("A grade"), code="bad_scale") for g in grades
+        g
+        if isinstance(g, str) and g in stored
+        else _clean_text(g, limit=GRADE_MAX_LENGTH, what=_("A grade"), code="bad_scale")
+        for g in grades
     ]
     cleaned = [g for g in cleaned if g]
     if not MIN_GRADES <= len(cleaned) <= MAX_GRADES:
@@ -229,7 +236,8 @@ def do_open_selection(
     into the scale) and a college that already voted stays.
     """
     now = timezone.now()
-    scale = check_grades_scale(list(grades))
+    stored = Selection.objects.filter(workshop=workshop).order_by("id").values("grades").first()
+    scale = check_grades_scale(list(grades), stored=stored["grades"] if stored else ())
     if scope not in Scope.values:
         raise SelectionRefused(_("Unknown set of proposals."), code="bad_scope")
     chosen = list(dict.fromkeys(colleges))

@@ -32,8 +32,6 @@ from rebours.workshops.permissions import participant_session_key
 from tests.support.hostile import IMG, SCRIPT, hostile, hostile_document
 
 document = hostile_document()
-# The vote is reopened below, and the opener takes grades of 40 characters at most.
-document["selection"]["grades"][1] = document["selection"]["grades"][1][:40]
 w = do_import_workshop(Package(document=document), actor=None).workshop
 orga = get_user_model().objects.create_user("orga", password="mot-de-passe-orga", is_staff=True)
 console = day_access(orga, {}, w)

@@ -1,5 +1,6 @@
 """The selection's actions: opening, ballots, favourites, public voters; refusals change nothing."""
 
+import copy
 from datetime import timedelta
 from unittest import mock
 
@@ -7,6 +8,8 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from rebours.exchange.actions import do_import_workshop
+from rebours.exchange.containers import Package
 from rebours.live.events import events_after
 from rebours.selection import actions
 from rebours.selection.actions import (
@@ -21,9 +24,9 @@ from rebours.selection.actions import (
     stream_for,
 )
 from rebours.selection.models import Ballot, BallotGrade, Favourite, Selection, Status
-from rebours.selection.scale import DEFAULT_GRADES
+from rebours.selection.scale import DEFAULT_GRADES, GRADE_MAX_LENGTH
 from rebours.workshops.models import Person
-from tests.support.hostile import SCRIPT, hostile
+from tests.support.hostile import SCRIPT, hostile, hostile_document
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +126,23 @@ def test_opening_refuses_bad_settings(workshop, changes, code):
         do_open_selection(workshop, actor=None, **options)
     assert caught.value.code == code
     assert not Selection.objects.filter(workshop=workshop).exists()
+
+
+def test_an_imported_scale_reopens_as_it_is_and_new_labels_keep_the_limit(db):
+    """The exchange format sets no length on grade labels: the imported scale (its second label
+    80 hostile characters, with the importer's ballots pointing into it) opens again unchanged,
+    while a label an organiser types is held to the limit."""
+    document = copy.deepcopy(hostile_document("imported-vote"))
+    imported = do_import_workshop(Package(document=document), actor=None).workshop
+    stored = list(Selection.objects.get(workshop=imported).grades)
+    assert len(stored[1]) > GRADE_MAX_LENGTH
+    reopened = do_open_selection(imported, actor=None, grades=stored)
+    assert reopened.is_open() and list(reopened.grades) == stored
+    typed = [*stored[:2], "É" * (GRADE_MAX_LENGTH + 1)]
+    with pytest.raises(SelectionRefused) as caught:
+        do_open_selection(imported, actor=None, grades=typed)
+    assert caught.value.code == "bad_scale"
+    assert list(Selection.objects.get(workshop=imported).grades) == stored
 
 
 def test_once_ballots_exist_the_scale_scope_and_voting_colleges_stay(selection, people):
