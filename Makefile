@@ -72,8 +72,10 @@ format: venv ## Format and fix what ruff can
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# bench/ also holds helpers (fanout_app.py, sampler.py, serve_sampled.py) that are no benchmarks.
+BENCHMARKS := tally similarity sortition board_fanout booklet load
 bench: venv ## Run every benchmark (each prints its ratio to a baseline measured in the same run)
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in $(BENCHMARKS); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
 
 demo-posters: venv ## Redraw the demo's posters and their alt texts from its workshop.json
 	$(BIN)/python -m rebours.exchange.demo.posters rebours/exchange/demo/regionales-2028/workshop.json rebours/exchange/demo/regionales-2028/media --write-alt
