@@ -2,7 +2,6 @@
 others posted meanwhile through the restarted server, each once, and posts again."""
 
 import asyncio
-import contextlib
 import json
 import signal
 import threading
@@ -12,25 +11,10 @@ from playwright.sync_api import expect
 
 from tests.support.devices import Screen, wait_until
 from tests.support.hostile import hostile
-from tests.support.redis import redis_server
-from tests.support.server import on_postgres, start_server
 
 pytestmark = pytest.mark.browser
 
 RECONNECT_MS = 60_000  # live.js backs off up to 15 s between attempts; the server takes a few
-
-
-@pytest.fixture(scope="module")
-def server():
-    with redis_server() if on_postgres() else contextlib.nullcontext() as redis_url:
-        extra = {"REDIS_URL": redis_url} if redis_url else {}
-        running = start_server(
-            demo=False, workers=2 if redis_url else 1, extra_env=extra, restartable=True
-        )
-        try:
-            yield running
-        finally:
-            running.stop()
 
 
 def prepare(server, slug: str) -> dict:

@@ -14,15 +14,12 @@ its vote is open). The server is stopped while commands are in flight, gracefull
 """
 
 import asyncio
-import contextlib
 import json
 import signal
 
 import pytest
 
 from tests.support.devices import Screen, Voter, wait_until
-from tests.support.redis import redis_server
-from tests.support.server import on_postgres, start_server
 
 pytestmark = pytest.mark.slow
 
@@ -30,20 +27,6 @@ PER_GROUP = 4  # three who write (or vote), one who only watches
 BEFORE = {"notes": 12, "ballots": 4}  # acknowledged before the server goes down…
 AFTER = {"notes": 12, "ballots": 4}  # …and after it is back
 BURST = 3  # notes each writer sends at once just before the server is stopped
-
-
-@pytest.fixture(scope="module")
-def server():
-    """A restartable server: PostgreSQL, its own Redis and two workers on the scaled profile."""
-    with redis_server() if on_postgres() else contextlib.nullcontext() as redis_url:
-        extra = {"REDIS_URL": redis_url} if redis_url else {}
-        running = start_server(
-            demo=False, workers=2 if redis_url else 1, extra_env=extra, restartable=True
-        )
-        try:
-            yield running
-        finally:
-            running.stop()
 
 
 def python_json(server, code: str):
