@@ -145,6 +145,10 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # The tests' database is a file too, as in production. Django's default for tests, an
+    # in-memory database in shared-cache mode, locks whole tables and fails at once, with no busy
+    # timeout, when a background thread (a booklet's rendering, a draw) writes while a test reads.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Rate limits (rebours.core.ratelimit), counted in the cache: attempts to join a workshop from
