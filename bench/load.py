@@ -27,10 +27,10 @@ note reaches about N/8 screens.
 Printed for each profile: HTTP requests, commands and events per second; p50/p99 latencies of
 HTTP (by kind) and of opening a websocket, of command acknowledgements and from a note's
 sending to each screen of its group that was subscribed then (a screen still connecting catches
-the note up with the rest); whether every screen received every note of its group; and the writes acknowledged to
-clients against those counted in the database afterwards (people, notes, dots, ballots, grades),
-which must be equal. Then the ratio between the two profiles. `--json`: one JSON object per
-profile (the scaled one carries its ratios to the single process).
+the note up with the rest); whether every screen received every note of its group; and the
+writes acknowledged to clients against those counted in the database afterwards (people, notes,
+dots, ballots, grades), which must be equal. Then the ratio between the two profiles. `--json`:
+one JSON object per profile (the scaled one carries its ratios to the single process).
 
 Everything is bounded: connections opened and requests in flight at once, each request and
 command (30 s), the drain after the run. Loopback only. The client shares the machine with the
