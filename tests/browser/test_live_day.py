@@ -159,6 +159,8 @@ def test_four_screens_agree(browser, day_server, shoot):
     for page in boards:
         expect(page.locator(f"{lane} .note")).to_have_count(2)
     expect(wall_group.locator("[data-count=clusters]")).to_have_text("1")
+    # The wall speaks French by default and counts in it: "1 regroupement", "2 notes".
+    expect(wall_group.locator("[data-count-label=clusters]")).to_have_text("regroupement")
 
     # A stale edit is a conflict, never an overwrite: Ana edits while the facilitator fixes a typo.
     note(ana.page, "idée").locator("[data-action=edit]").click()

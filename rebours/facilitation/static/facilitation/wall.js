@@ -44,8 +44,16 @@ function renderBoard(id) {
     if (note.dots) li.append(" ", element("span", "wall-note__dots", `${note.dots} ●`));
     return li;
   }));
-  board.section.querySelector('[data-count="notes"]').textContent = String(board.notes.size);
-  board.section.querySelector('[data-count="clusters"]').textContent = String(board.clusters.size);
+  showCount(board.section, "notes", board.notes.size);
+  showCount(board.section, "clusters", board.clusters.size);
+}
+
+// "1 note", "2 notes"; in French 0 is singular too: the page's language decides.
+const plurals = new Intl.PluralRules(document.documentElement.lang || "fr");
+function showCount(section, what, n) {
+  section.querySelector(`[data-count="${what}"]`).textContent = String(n);
+  const label = section.querySelector(`[data-count-label="${what}"]`);
+  label.textContent = plurals.select(n) === "one" ? label.dataset.one : label.dataset.other;
 }
 
 async function refreshMosaic() {
