@@ -103,7 +103,9 @@ def text_colour_on(colour: str) -> str:
 
 def _fit(text: str, width: float) -> str:
     """`text` cut with an ellipsis so that it fits `width` pixels, by average glyph width."""
-    limit = max(int(width / CHAR_WIDTH), 4)
+    # The epsilon keeps a width computed as n × CHAR_WIDTH (× BOLD ÷ BOLD) from rounding down
+    # to n - 1 characters: "Insufficient" was cut beside the bars.
+    limit = max(int(width / CHAR_WIDTH + 1e-9), 4)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 

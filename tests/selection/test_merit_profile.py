@@ -139,6 +139,16 @@ def test_notes_beside_the_bars():
     assert float(note.get("x")) > right
 
 
+@pytest.mark.parametrize("longest", ["Insufficient", "Excellent", "Fairly good", "Insuffisant"])
+def test_the_longest_note_is_never_cut(longest):
+    """The notes' column is as wide as the longest: that one fits whole, whatever its length."""
+    svg = merit_profile_svg(
+        [("A", [1, 1, 1, 1]), ("B", [0, 0, 1, 1])], GRADES, title="t", notes=[longest, "Bien"]
+    )
+    texts = [t.text for t in parse(svg).iter(f"{SVG}text") if t.get("font-weight")]
+    assert longest in texts and "Bien" in texts
+
+
 def test_colours_run_light_to_dark_and_text_contrasts():
     for count in range(1, len(RAMP) + 1):
         colours = grade_colours(count)
