@@ -165,14 +165,12 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels_redis's layer popping for 2 s, within redis-py's 5-second read timeout.
+            "BACKEND": "rebours.live.layers.RedisChannelLayer",
             "CONFIG": {
                 # redis-py allows 100 connections per pool unless told, and fails beyond: a
-                # room of screens leaving at once (each leaving its groups) went over. Its
-                # 5-second read timeout equals the layer's 5-second blocking pop: on a busy
-                # machine the pop's answer came a little late, the read timed out and the
-                # consumer died with its websocket (bench/load.py: 19 screens of 1,000).
-                "hosts": [{"address": REDIS_URL, "max_connections": 2000, "socket_timeout": 30}],
+                # room of screens leaving at once (each leaving its groups) went over.
+                "hosts": [{"address": REDIS_URL, "max_connections": 2000}],
                 "capacity": 5000,
                 "expiry": 30,
             },
