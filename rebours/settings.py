@@ -165,8 +165,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            # channels_redis's layer popping for 2 s, within redis-py's 5-second read timeout.
-            "BACKEND": "rebours.live.layers.RedisChannelLayer",
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
                 # redis-py allows 100 connections per pool unless told, and fails beyond: a
                 # room of screens leaving at once (each leaving its groups) went over.

@@ -1,4 +1,4 @@
-"""Channel layers made to hold a room of thousands: in memory for one process, Redis for several.
+"""The in-memory channel layer for one process, made to hold a room of thousands.
 
 Channels' own in-memory layer looks through every channel and every group for expired messages
 at each send and each receive: O(connections) per message, so O(n²) for a broadcast to n screens.
@@ -10,7 +10,6 @@ cost that no longer grows with the room.
 import time
 
 from channels.layers import InMemoryChannelLayer as ChannelsInMemoryChannelLayer
-from channels_redis.core import RedisChannelLayer as ChannelsRedisChannelLayer
 
 
 class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
@@ -26,17 +25,3 @@ class InMemoryChannelLayer(ChannelsInMemoryChannelLayer):
             return
         self._cleaned_at = now
         super()._clean_expired()
-
-
-class RedisChannelLayer(ChannelsRedisChannelLayer):
-    """channels_redis's layer, with a blocking pop well inside redis-py's read timeout.
-
-    The layer waits for a process's messages with BZPOPMIN for `brpop_timeout` seconds, 5 by
-    default, and redis-py 8 gives up on a read after 5 seconds too (`socket_timeout`). On a busy
-    machine Redis answered an empty pop a little late, the read timed out, and the consumer died
-    with its websocket (bench/load.py: 19 screens of 1,000, close code 1006). Raising the read
-    timeout instead made closing a consumer wait for it (tests hung in teardown); popping for
-    two seconds leaves three of margin.
-    """
-
-    brpop_timeout = 2
