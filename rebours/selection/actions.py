@@ -236,8 +236,6 @@ def do_open_selection(
     into the scale) and a college that already voted stays.
     """
     now = timezone.now()
-    stored = Selection.objects.filter(workshop=workshop).order_by("id").values("grades").first()
-    scale = check_grades_scale(list(grades), stored=stored["grades"] if stored else ())
     if scope not in Scope.values:
         raise SelectionRefused(_("Unknown set of proposals."), code="bad_scope")
     chosen = list(dict.fromkeys(colleges))
@@ -265,6 +263,8 @@ def do_open_selection(
         selection = (
             Selection.objects.select_for_update().filter(workshop=workshop).order_by("id").first()
         )
+        # Checked against the locked row: its stored labels pass as they are.
+        scale = check_grades_scale(list(grades), stored=selection.grades if selection else ())
         if selection is None:
             selection = Selection(workshop=workshop, grades=scale)
         elif selection.ballots.exists():
